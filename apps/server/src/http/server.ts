@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from '../platform/logger.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { handleError } from './error-handler.ts';
+
+/** The Fastify instance every module registers routes on, typed by TypeBox schemas. */
+export type HttpServer = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpServerDeps {
+  logger: Logger;
+  metrics: Metrics;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createHttpServer({ logger, metrics }: HttpServerDeps): HttpServer {
+  const app = Fastify({
+    loggerInstance: logger,
+    // Flagsmith's routes end with '/', SDKs always send it, people often don't: accept both.
+    routerOptions: { ignoreTrailingSlash: true },
+    // Keep a caller's X-Request-Id when it is sane so logs join up across services; otherwise make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Our onResponse hook logs what matters (errors, slow requests); a line per flag request would drown the logs.
+    logController: new LogController({ requestIdLogLabel: 'reqId', disableRequestLogging: true }),
+    return503OnClosing: true,
+    // allowUnionTypes: flag values are JSON Schema type arrays (string|number|boolean|null), see http/wire.ts.
+    ajv: {
+      customOptions: {
+        allErrors: true,
+        coerceTypes: 'array',
+        removeAdditional: false,
+        allowUnionTypes: true,
+      },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // A keep-alive connection whose request was in flight when close() began would otherwise stay open after its
+  // response and hold the shutdown forever: while closing, every response tells the client to hang up.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      seconds,
+    );
+    // One line per request at info level would drown flag serving; errors and slow requests are what matter.
+    if (reply.statusCode >= 500 || seconds > 1) {
+      request.log.warn(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        'request',
+      );
+    } else {
+      request.log.debug(
+        { method: request.method, url: request.url, statusCode: reply.statusCode, ms: reply.elapsedTime },
+        'request',
+      );
+    }
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }));
+  return app as unknown as HttpServer;
+}

@@ -1,0 +1,12 @@
+export { registerFeatureRoutes } from './feature-routes.ts';
+export { FeatureService } from './feature-service.ts';
+export { registerFeatureStateRoutes } from './feature-state-routes.ts';
+export { FeatureStateService } from './feature-state-service.ts';
+export { STATE_COLUMNS } from './feature-state-store.ts';
+export { registerIdentityOverrideRoutes } from './identity-override-routes.ts';
+export { IdentityOverrideService, type IdentitySegmentMatcher } from './identity-override-service.ts';
+export { MvOptionService } from './mv-option-service.ts';
+export { registerSegmentOverrideRoutes } from './segment-override-routes.ts';
+export { SegmentOverrideService } from './segment-override-service.ts';
+export { featureEnvironmentLifecycle, seedFeatureStates } from './state-seeding.ts';
+export { StateWriter } from './state-writer.ts';

@@ -1,0 +1,2 @@
+export { estimateEnvironmentDocumentBytes } from './document-size.ts';
+export { Limits, type LimitUsage, type RuleShape } from './limits.ts';

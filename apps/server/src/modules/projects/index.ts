@@ -1,0 +1,2 @@
+export { ProjectJson, registerProjectRoutes } from './project-routes.ts';
+export { ProjectService } from './project-service.ts';

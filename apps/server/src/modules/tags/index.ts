@@ -1,0 +1,2 @@
+export { registerTagRoutes } from './tag-routes.ts';
+export { TagService } from './tag-service.ts';

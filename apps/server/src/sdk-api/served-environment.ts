@@ -1,0 +1,201 @@
+import {
+  type CompiledEnvironment,
+  compileEnvironment,
+  type EnvironmentDocument,
+  type FlagResult,
+} from '@vexil/engine';
+import type { StoredDocument } from '../environment-document/index.ts';
+
+/** What the document does not carry but Core's flag objects show (read from `features` when a document loads). */
+export interface FeatureDetails {
+  id: number;
+  created_date: Date;
+  description: string | null;
+  initial_value: string | null;
+  default_enabled: boolean;
+}
+
+/** Who is asking: a server-side key (`ser.`) sees server-key-only features and the environment document. */
+export type Origin = 'client' | 'server';
+
+interface DocFeatureState {
+  feature?: { id?: number | string | null; name?: string | null; type?: string | null } | null;
+  enabled?: boolean | null;
+  django_id?: number | string | null;
+  feature_state_value?: unknown;
+}
+
+interface DocSettings {
+  id?: number;
+  api_key?: string;
+  allow_client_traits?: boolean;
+  hide_sensitive_data?: boolean;
+  hide_disabled_flags?: boolean | null;
+  use_identity_composite_key_for_hashing?: boolean;
+  updated_at?: string;
+  feature_states?: DocFeatureState[];
+  project?: {
+    id?: number;
+    hide_disabled_flags?: boolean;
+    server_key_only_feature_ids?: number[];
+    organisation?: { stop_serving_flags?: boolean; persist_trait_data?: boolean };
+  };
+}
+
+/** One feature as served: the JSON text before and after its value, so a flag object is built by concatenation. */
+interface ServedFeature {
+  name: string;
+  serverKeyOnly: boolean;
+  /** `{"id":…,"feature":{…},"feature_state_value":` */
+  head: string;
+  /** `,"environment":…,"identity":null,"feature_segment":null,"enabled":` */
+  middle: string;
+}
+
+/** Django's datetime format in DRF responses: microseconds and `Z`. */
+function djangoDate(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/**
+ * One environment ready to serve: its stored document, compiled, with every identity-independent response
+ * serialized once. Immutable; a new document version builds a new one.
+ */
+export class ServedEnvironment {
+  readonly environmentId: number;
+  readonly dataVersion: number;
+  readonly updatedAt: Date;
+  /** The document body exactly as stored (GET /environment-document/). */
+  readonly documentBody: string;
+  readonly documentBytes: number;
+  readonly compiled: CompiledEnvironment;
+  /** Analytics accept counts only for these. */
+  readonly featureNames: ReadonlySet<string>;
+  readonly clientKey: string;
+  readonly allowClientTraits: boolean;
+  readonly hideSensitiveData: boolean;
+  readonly hideDisabledFlags: boolean;
+  readonly useCompositeKey: boolean;
+  readonly persistTraitData: boolean;
+  readonly stopServingFlags: boolean;
+  /** `X-Flagsmith-Document-Updated-At`: unix seconds with microseconds, as Core prints `timestamp()`. */
+  readonly updatedAtHeader: string;
+  readonly lastModifiedHeader: string;
+  readonly #features: readonly ServedFeature[];
+  /** Encoded once: sending a Buffer skips the per-request UTF-8 encoding of a body that can be 100 KB. */
+  readonly #flagsBody: Record<Origin, Buffer>;
+  readonly #flagByName: Record<Origin, Map<string, string>>;
+
+  constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
+    const document = JSON.parse(stored.document) as DocSettings;
+    this.environmentId = stored.environmentId;
+    this.dataVersion = stored.dataVersion;
+    this.updatedAt = stored.dataUpdatedAt;
+    this.documentBody = stored.document;
+    this.documentBytes = stored.sizeBytes;
+    this.compiled = compileEnvironment(document as EnvironmentDocument);
+    this.featureNames = new Set(this.compiled.featureNames);
+    this.clientKey = document.api_key ?? '';
+    this.allowClientTraits = document.allow_client_traits ?? true;
+    this.hideSensitiveData = document.hide_sensitive_data ?? false;
+    // The environment's setting, when set, overrides the project's (spec §1.3).
+    this.hideDisabledFlags = document.hide_disabled_flags ?? document.project?.hide_disabled_flags ?? false;
+    this.useCompositeKey = document.use_identity_composite_key_for_hashing ?? true;
+    this.persistTraitData = document.project?.organisation?.persist_trait_data ?? true;
+    this.stopServingFlags = document.project?.organisation?.stop_serving_flags ?? false;
+    this.updatedAtHeader = (stored.dataUpdatedAt.getTime() / 1000).toFixed(6);
+    this.lastModifiedHeader = stored.dataUpdatedAt.toUTCString();
+
+    const serverOnly = new Set(document.project?.server_key_only_feature_ids ?? []);
+    const states = new Map<string, DocFeatureState>();
+    for (const state of document.feature_states ?? []) {
+      if (state.feature?.name) states.set(state.feature.name, state);
+    }
+    const hide = this.hideSensitiveData;
+    const environmentField = hide ? 'null' : JSON.stringify(document.id ?? stored.environmentId);
+    this.#features = this.compiled.featureNames.map((name) => {
+      const state = states.get(name);
+      const featureId = Number(state?.feature?.id);
+      const detail = details.get(featureId);
+      const feature = {
+        id: Number.isFinite(featureId) ? featureId : null,
+        name,
+        created_date: hide || !detail ? null : djangoDate(detail.created_date),
+        description: hide ? null : (detail?.description ?? null),
+        initial_value: hide ? null : (detail?.initial_value ?? null),
+        default_enabled: hide ? null : (detail?.default_enabled ?? null),
+        type: state?.feature?.type ?? 'STANDARD',
+      };
+      const id = hide ? null : (state?.django_id ?? null);
+      return {
+        name,
+        serverKeyOnly: serverOnly.has(featureId),
+        head: `{"id":${JSON.stringify(id)},"feature":${JSON.stringify(feature)},"feature_state_value":`,
+        middle: `,"environment":${environmentField},"identity":null,"feature_segment":null,"enabled":`,
+      };
+    });
+
+    // Environment flags never depend on the request beyond the key's origin: serialize both forms now.
+    const environmentFlags = this.compiled.evaluateFlags();
+    this.#flagsBody = { client: Buffer.alloc(0), server: Buffer.alloc(0) };
+    this.#flagByName = { client: new Map(), server: new Map() };
+    for (const origin of ['client', 'server'] as const) {
+      const parts: string[] = [];
+      for (let i = 0; i < environmentFlags.length; i++) {
+        const flag = environmentFlags[i] as FlagResult;
+        if (!this.#visible(i, flag, origin, true)) continue;
+        const text = this.#flagJson(i, flag, false);
+        parts.push(text);
+        this.#flagByName[origin].set(flag.name.toLowerCase(), text);
+      }
+      this.#flagsBody[origin] = Buffer.from(`[${parts.join(',')}]`);
+    }
+  }
+
+  /** GET /flags/ body for this origin. */
+  flagsBody(origin: Origin): Buffer {
+    return this.#flagsBody[origin];
+  }
+
+  /** GET /flags/?feature= : one flag, matched case-insensitively, or undefined. */
+  flagBody(origin: Origin, name: string): string | undefined {
+    return this.#flagByName[origin].get(name.toLowerCase());
+  }
+
+  /**
+   * The flags of an evaluation (in featureNames order) as a JSON array, filtered as Core filters identity flags:
+   * disabled flags hidden when the environment says so, server-key-only features hidden from client keys.
+   */
+  identityFlagsJson(flags: readonly FlagResult[], origin: Origin, feature?: string): string | undefined {
+    const wanted = feature?.toLowerCase();
+    const parts: string[] = [];
+    for (let i = 0; i < flags.length; i++) {
+      const flag = flags[i] as FlagResult;
+      if (wanted !== undefined && flag.name.toLowerCase() !== wanted) continue;
+      if (!this.#visible(i, flag, origin, false)) continue;
+      const text = this.#flagJson(i, flag, true);
+      if (wanted !== undefined) return text;
+      parts.push(text);
+    }
+    return wanted !== undefined ? undefined : `[${parts.join(',')}]`;
+  }
+
+  /**
+   * Flagsmith parity (spec §1.3): on /flags/ the server-key-only filter is skipped when hide-disabled is on;
+   * identity flags apply both filters.
+   */
+  #visible(index: number, flag: FlagResult, origin: Origin, environmentList: boolean): boolean {
+    if (this.hideDisabledFlags && !flag.enabled) return false;
+    if (environmentList && this.hideDisabledFlags) return true;
+    return origin === 'server' || !(this.#features[index] as ServedFeature).serverKeyOnly;
+  }
+
+  #flagJson(index: number, flag: FlagResult, withVariant: boolean): string {
+    const feature = this.#features[index] as ServedFeature;
+    const value = flag.value === undefined ? 'null' : JSON.stringify(flag.value);
+    const tail = withVariant
+      ? `,"variant":${flag.variant === null ? 'null' : JSON.stringify(flag.variant)}}`
+      : '}';
+    return `${feature.head}${value}${feature.middle}${flag.enabled ? 'true' : 'false'}${tail}`;
+  }
+}

@@ -1,0 +1,88 @@
+import { Type } from 'typebox';
+import type { HttpServer } from '../http/server.ts';
+import type { TraitValue } from '../modules/identities/index.ts';
+import { ValidationError } from '../platform/errors.ts';
+import type { IdentityWrite, IdentityWriteQueue } from './identity-writes.ts';
+import { authenticate } from './sdk-routes.ts';
+import type { ServedEnvironment } from './served-environment.ts';
+import type { ServedEnvironments } from './served-environments.ts';
+
+const TraitBody = Type.Object({
+  identity: Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 2000 }) }),
+  trait_key: Type.String({ minLength: 1, maxLength: 200 }),
+  trait_value: Type.Unsafe<unknown>({}),
+});
+type TraitBodyType = {
+  identity: { identifier: string };
+  trait_key: string;
+  trait_value?: unknown;
+};
+
+function scalar(value: unknown): TraitValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value);
+}
+
+/** One write per identity: values set, nulls deleted (spec §1.8), through the identity write queue. */
+function writesFor(environment: ServedEnvironment, bodies: readonly TraitBodyType[]): IdentityWrite[] {
+  const byIdentifier = new Map<
+    string,
+    { upserts: Map<string, Exclude<TraitValue, null>>; deletes: Set<string> }
+  >();
+  for (const body of bodies) {
+    const value = scalar(body.trait_value);
+    if (typeof value === 'string' && value.length > 2000) {
+      throw ValidationError.field(
+        'trait_value',
+        'Value string is too long. Must be less than 2000 character',
+      );
+    }
+    let entry = byIdentifier.get(body.identity.identifier);
+    if (!entry) {
+      entry = { upserts: new Map(), deletes: new Set() };
+      byIdentifier.set(body.identity.identifier, entry);
+    }
+    if (value === null) {
+      entry.upserts.delete(body.trait_key);
+      entry.deletes.add(body.trait_key);
+    } else {
+      entry.deletes.delete(body.trait_key);
+      entry.upserts.set(body.trait_key, value);
+    }
+  }
+  return [...byIdentifier].map(([identifier, e]) => ({
+    environmentId: environment.environmentId,
+    identifier,
+    upserts: [...e.upserts],
+    deletes: [...e.deletes],
+  }));
+}
+
+/** POST /api/v1/traits/ and PUT /api/v1/traits/bulk/: set (or, with null, delete) traits of identities. */
+export function registerTraitRoutes(
+  app: HttpServer,
+  deps: { environments: ServedEnvironments; writes: IdentityWriteQueue },
+) {
+  const { environments, writes } = deps;
+  const accept = async (environment: ServedEnvironment, bodies: readonly TraitBodyType[]) => {
+    for (const write of writesFor(environment, bodies)) writes.enqueue(write).catch(() => {});
+  };
+  const allowed = (environment: ServedEnvironment, origin: 'client' | 'server') => {
+    if (origin === 'client' && !environment.allowClientTraits) {
+      throw ValidationError.field('non_field_errors', 'Setting traits not allowed with client key.');
+    }
+  };
+  app.post('/api/v1/traits/', { schema: { body: TraitBody } }, async (request, reply) => {
+    const { environment, origin } = await authenticate(environments, request);
+    allowed(environment, origin);
+    await accept(environment, [request.body as TraitBodyType]);
+    return reply.send(request.body);
+  });
+  app.put('/api/v1/traits/bulk/', { schema: { body: Type.Array(TraitBody) } }, async (request, reply) => {
+    const { environment, origin } = await authenticate(environments, request);
+    allowed(environment, origin);
+    await accept(environment, request.body as TraitBodyType[]);
+    return reply.send(request.body);
+  });
+}

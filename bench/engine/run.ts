@@ -1,0 +1,285 @@
+// Engine benchmark: @vexil/engine against the official flagsmith-nodejs SDK (local evaluation), side by side in one
+// run, on the July 2023 incident's environment and at ten times its scale. Results are appended to
+// bench/RESULTS.md. Run with `npm run bench:engine -w @vexil/bench` (add `-- --quick` to skip the full
+// flag-by-flag comparison and the 10x run).
+
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { compileEnvironment, type EnvironmentDocument } from '@vexil/engine';
+import { CAUSES, type Comparison, compareWithFlagsmith, type Identity } from './compare-with-flagsmith.ts';
+import { FlagsmithNodejs, loadSdkConditionMatcher } from './flagsmith-nodejs.ts';
+
+const quick = process.argv.includes('--quick');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const out = fileURLToPath(new URL('../out/', import.meta.url));
+const tools =
+  process.env.VEXIL_SHARED_TOOLS ?? fileURLToPath(new URL('../../../shared/tools/', import.meta.url));
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+const loadAtStart = loadavg();
+
+function generate(file: string, tool: string, args: string[]): string {
+  const path = `${out}${file}`;
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path, execFileSync(process.execPath, [tool, ...args], { maxBuffer: 1 << 30 }));
+  return path;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** CPU µs used since `start` (user + system): unlike wall time, it does not count time other jobs held the CPU. */
+function cpuMicros(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+interface Timing {
+  readonly median: number;
+  readonly best: number;
+}
+
+/**
+ * CPU µs per identity of each evaluator over all identities: the rounds of the evaluators are interleaved so that
+ * they meet the same load; two warm-up rounds, then `rounds` measured rounds (median and best).
+ */
+function timePerIdentity(
+  identities: readonly Identity[],
+  evaluators: readonly ((identity: Identity) => unknown)[],
+  rounds = 7,
+): Timing[] {
+  let sink = 0;
+  const times = evaluators.map((): number[] => []);
+  for (let round = -2; round < rounds; round++) {
+    evaluators.forEach((evaluate, index) => {
+      const start = process.cpuUsage();
+      for (const identity of identities) sink += evaluate(identity) === undefined ? 0 : 1;
+      if (round >= 0) times[index]?.push(cpuMicros(start) / identities.length);
+    });
+  }
+  if (sink < 0) console.log(sink);
+  return times.map((list) => ({ median: median(list), best: Math.min(...list) }));
+}
+
+/** CPU ms of `compileEnvironment` (user + system, so garbage collection counts): median and best of 7. */
+function compileTime(document: EnvironmentDocument, runs = 7): Timing {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.cpuUsage();
+    compileEnvironment(document);
+    times.push(cpuMicros(start) / 1000);
+  }
+  return { median: median(times), best: Math.min(...times) };
+}
+
+/** Heap retained by a compiled environment (the document already parsed and kept alive). */
+function compiledHeap(document: EnvironmentDocument): number {
+  if (!collectGarbage) return Number.NaN;
+  collectGarbage();
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const compiled = compileEnvironment(document);
+  collectGarbage();
+  collectGarbage();
+  const after = process.memoryUsage().heapUsed;
+  if (compiled.featureNames.length < 0) console.log(compiled);
+  return after - before;
+}
+
+/** Heap retained by a compiled environment alone: the document is parsed, compiled and dropped. */
+function standaloneHeap(documentPath: string): number {
+  if (!collectGarbage) return Number.NaN;
+  collectGarbage();
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const compiled = compileEnvironment(JSON.parse(readFileSync(documentPath, 'utf8')) as EnvironmentDocument);
+  collectGarbage();
+  collectGarbage();
+  const after = process.memoryUsage().heapUsed;
+  if (compiled.featureNames.length < 0) console.log(compiled);
+  return after - before;
+}
+
+interface ScaleResult {
+  readonly label: string;
+  readonly args: string;
+  readonly jsonBytes: number;
+  readonly compile: Timing;
+  readonly heapBytes: number;
+  readonly standaloneHeapBytes: number;
+  readonly evaluate: Timing;
+  readonly evaluateFlags: Timing;
+  readonly withSegments: Timing;
+}
+
+function measureScale(
+  label: string,
+  args: string[],
+  documentPath: string,
+  identities: Identity[],
+): ScaleResult {
+  const document = JSON.parse(readFileSync(documentPath, 'utf8')) as EnvironmentDocument;
+  const compiled = compileEnvironment(document);
+  const [evaluate, evaluateFlags, withSegments] = timePerIdentity(identities, [
+    (identity) => compiled.evaluate(identity).flags,
+    (identity) => compiled.evaluateFlags(identity),
+    (identity) => compiled.evaluate(identity).segments,
+  ]) as [Timing, Timing, Timing];
+  return {
+    label,
+    args: args.join(' ') || '(defaults)',
+    jsonBytes: statSync(documentPath).size,
+    compile: compileTime(document),
+    heapBytes: compiledHeap(document),
+    standaloneHeapBytes: standaloneHeap(documentPath),
+    evaluate,
+    evaluateFlags,
+    withSegments,
+  };
+}
+
+async function sdkTime(
+  sdk: FlagsmithNodejs,
+  identities: readonly Identity[],
+  seconds: number,
+): Promise<number> {
+  const first = identities[0] as Identity;
+  await sdk.identityFlags(first.identifier, first.traits);
+  let count = 0;
+  const wall = performance.now();
+  const start = process.cpuUsage();
+  while (performance.now() - wall < seconds * 1000) {
+    const identity = identities[count % identities.length] as Identity;
+    await sdk.identityFlags(identity.identifier, identity.traits);
+    count++;
+  }
+  return cpuMicros(start) / count;
+}
+
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  console.log('generating the seed-scale document and 10,000 identities with shared/tools …');
+  const seedArgs: string[] = [];
+  const scaleArgs = ['--segments', '4000', '--overrides', '50000', '--identity-overrides', '2000'];
+  const seedPath = generate('seed-doc.json', `${tools}gen-env-doc.mjs`, seedArgs);
+  const identitiesPath = generate('identities.json', `${tools}gen-identities.mjs`, ['10000']);
+  const identities = JSON.parse(readFileSync(identitiesPath, 'utf8')) as Identity[];
+
+  const seed = measureScale('seed scale', seedArgs, seedPath, identities);
+  console.log(
+    `ours: evaluate ${fmt(seed.evaluate.median)} µs/identity, evaluateFlags ${fmt(seed.evaluateFlags.median)} µs, with segments ${fmt(seed.withSegments.median)} µs; compile ${fmt(seed.compile.median)} ms; heap ${fmt(seed.heapBytes / 1e6, 2)} MB (${fmt(seed.heapBytes / seed.jsonBytes, 2)}x the ${fmt(seed.jsonBytes / 1e6, 2)} MB JSON)`,
+  );
+
+  const sdk = new FlagsmithNodejs(seedPath);
+  const sdkMicros = await sdkTime(sdk, identities, quick ? 3 : 10);
+  console.log(`flagsmith-nodejs: ${fmt(sdkMicros)} µs/identity`);
+
+  let comparison: Comparison | undefined;
+  if (!quick) {
+    console.log('comparing every flag of every identity with flagsmith-nodejs …');
+    const document = JSON.parse(readFileSync(seedPath, 'utf8')) as EnvironmentDocument;
+    comparison = await compareWithFlagsmith(
+      document,
+      compileEnvironment(document),
+      sdk,
+      await loadSdkConditionMatcher(),
+      identities,
+      (done) => process.stdout.write(`\r  ${done} identities`),
+    );
+    process.stdout.write('\n');
+  }
+
+  let scaling: [ScaleResult, ScaleResult] | undefined;
+  if (!quick) {
+    // shared/tools/gen-env-doc.mjs never finishes at --overrides 50000 (its RNG cycles, see gen-env-doc-exact.ts),
+    // so growth is measured on the same distributions drawn with an exact RNG, at 1x and at 10x.
+    console.log('generating and measuring 1x and 10x documents (gen-env-doc-exact.ts) …');
+    const exact = `${here}gen-env-doc-exact.ts`;
+    const oneX = measureScale('1x', [], generate('exact-1x.json', exact, []), identities);
+    const tenX = measureScale('10x', scaleArgs, generate('exact-10x.json', exact, scaleArgs), identities);
+    scaling = [oneX, tenX];
+  }
+
+  const report = renderReport(seed, sdkMicros, comparison, scaling);
+  console.log(report);
+  appendFileSync(new URL('../RESULTS.md', import.meta.url), `\n${report}`);
+  console.log(`appended to bench/RESULTS.md (${here})`);
+}
+
+function renderReport(
+  seed: ScaleResult,
+  sdkMicros: number,
+  comparison?: Comparison,
+  scaling?: [ScaleResult, ScaleResult],
+): string {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages/engine', '.'])
+    .toString()
+    .trim();
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const lines = [
+    `## Engine: @vexil/engine vs flagsmith-nodejs — ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    `- Commit: \`${commit}\`${dirty ? ' (with uncommitted changes)' : ''}`,
+    `- Command: \`npm run bench:engine -w @vexil/bench${quick ? ' -- --quick' : ''}\``,
+    `- Machine: node-svc, ${cpus().length}-core sandbox (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}, shared with other engineers' jobs: load average ${loadAtStart.map((l) => l.toFixed(1)).join('/')} at the start, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join('/')} at the end (1/5/15 min; 2 = both cores busy)`,
+    '- Document: `gen-env-doc.mjs` defaults (300 features, 400 segments, 5,000 segment overrides, 200 identity overrides); identities: `gen-identities.mjs 10000`',
+    '',
+    '| Measure | Value |',
+    '|---|---|',
+    `| flagsmith-nodejs ${'`getIdentityFlags`'} (local evaluation, offline document; CPU time over 10 s) | ${fmt(sdkMicros)} µs/identity |`,
+    `| @vexil/engine ${'`evaluate(identity)`'} (all flags, result object; CPU time, median of 7 rounds of 10,000) | ${fmt(seed.evaluate.median)} µs/identity (best round ${fmt(seed.evaluate.best)}) |`,
+    `| @vexil/engine ${'`evaluateFlags(identity)`'} (all flags as a list) | ${fmt(seed.evaluateFlags.median)} µs/identity (best ${fmt(seed.evaluateFlags.best)}) |`,
+    `| @vexil/engine ${'`evaluate(identity)`'} + reading ${'`segments`'} | ${fmt(seed.withSegments.median)} µs/identity |`,
+    `| Speed-up (evaluate / evaluateFlags) | ${fmt(sdkMicros / seed.evaluate.median, 0)}x / ${fmt(sdkMicros / seed.evaluateFlags.median, 0)}x |`,
+    `| ${'`compileEnvironment`'} (CPU time) | ${fmt(seed.compile.median)} ms (median of 7; best ${fmt(seed.compile.best)}) |`,
+    `| Compiled heap (document kept) | ${fmt(seed.heapBytes / 1e6, 2)} MB = ${fmt(seed.heapBytes / seed.jsonBytes, 2)}x the document JSON (${fmt(seed.jsonBytes / 1e6, 2)} MB) |`,
+    `| Compiled heap (document dropped, shared strings included) | ${fmt(seed.standaloneHeapBytes / 1e6, 2)} MB = ${fmt(seed.standaloneHeapBytes / seed.jsonBytes, 2)}x |`,
+  ];
+  if (comparison) {
+    const byCause = new Map<string, number>();
+    for (const difference of comparison.differences) {
+      byCause.set(difference.cause, (byCause.get(difference.cause) ?? 0) + 1);
+    }
+    lines.push(
+      '',
+      `Flag-by-flag comparison: ${comparison.identities} identities, ${comparison.flags} flags, ${comparison.equal} identical (enabled and value), ${comparison.differences.length} different.`,
+    );
+    if (comparison.differences.length > 0) {
+      lines.push('', '| Cause | Flags | Why | Example |', '|---|---|---|---|');
+      for (const [cause, count] of byCause) {
+        const example = comparison.differences.find((difference) => difference.cause === cause);
+        lines.push(
+          `| ${cause} | ${count} | ${CAUSES[cause]} | ${example?.identifier} / ${example?.feature}: ${example?.detail} |`,
+        );
+      }
+    }
+  }
+  if (scaling) {
+    const [one, ten] = scaling;
+    const ratio = (a: number, b: number) => fmt(a / b, 2);
+    lines.push(
+      '',
+      'Growth at ten times the scale (`bench/engine/gen-env-doc-exact.ts`: the seed-scale distributions with an exact RNG; 1x = defaults, 10x = `' +
+        ten.args +
+        '`):',
+      '',
+      '| Scale | JSON | compile | heap (doc dropped) | evaluate | evaluateFlags |',
+      '|---|---|---|---|---|---|',
+      ...[one, ten].map(
+        (r) =>
+          `| ${r.label} | ${fmt(r.jsonBytes / 1e6, 1)} MB | ${fmt(r.compile.median)} ms (best ${fmt(r.compile.best)}) | ${fmt(r.standaloneHeapBytes / 1e6, 1)} MB (${ratio(r.standaloneHeapBytes, r.jsonBytes)}x) | ${fmt(r.evaluate.median)} µs | ${fmt(r.evaluateFlags.median)} µs |`,
+      ),
+      `| 10x / 1x | ${ratio(ten.jsonBytes, one.jsonBytes)}x | ${ratio(ten.compile.median, one.compile.median)}x (best ${ratio(ten.compile.best, one.compile.best)}x) | ${ratio(ten.standaloneHeapBytes, one.standaloneHeapBytes)}x | ${ratio(ten.evaluate.median, one.evaluate.median)}x | ${ratio(ten.evaluateFlags.median, one.evaluateFlags.median)}x |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+await main();

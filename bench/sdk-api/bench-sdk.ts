@@ -1,0 +1,194 @@
+/**
+ * SDK API throughput: one server process (roles api,sdk) on Postgres holding the seed-scale environment
+ * (shared/tools/gen-env-doc.mjs defaults: 300 features, 400 segments, 5,000 segment overrides, 200 identity
+ * overrides), imported through the admin API, its document stored in environment_documents; autocannon runs in
+ * its own process. Measures GET /api/v1/flags/ and POST /api/v1/identities/ (transient identity, 7 traits) at
+ * maximum rate and p99 at a fixed rate, and the memory one served environment takes.
+ * usage: npm run bench:sdk -w @vexil/bench [-- --seconds 15 --connections 32]
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { startServerProcess } from '../support/server-process.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const GEN = process.env.VEXIL_GEN_ENV_DOC ?? path.resolve(ROOT, '../shared/tools/gen-env-doc.mjs');
+const ADMIN_URL = process.env.VEXIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 15);
+const CONNECTIONS = arg('connections', 32);
+/** Extra node flags for the server, e.g. VEXIL_BENCH_NODE_FLAGS=--cpu-prof to profile it. */
+const NODE_FLAGS = (process.env.VEXIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon as a child process, so load generation does not share the event loop it measures. */
+function autocannon(
+  url: string,
+  headers: Record<string, string>,
+  options: { rate?: number; body?: string },
+): Result {
+  const args = [AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(SECONDS)];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  if (options.rate) args.push('-R', String(options.rate));
+  if (options.body) args.push('-m', 'POST', '-b', options.body);
+  args.push(url);
+  const out = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 26 }).toString()) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  };
+  return {
+    rps: Math.round(out.requests.average),
+    p50: out.latency.p50,
+    p99: out.latency.p99,
+    non2xx: out.non2xx,
+    errors: out.errors,
+  };
+}
+
+async function metric(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return Number(line?.split(' ').pop());
+}
+
+const db = `vexil_bench_sdk_${process.pid}`;
+const adminClient = new pg.Client({ connectionString: ADMIN_URL });
+await adminClient.connect();
+await adminClient.query(`CREATE DATABASE ${db}`);
+const dbUrl = new URL(ADMIN_URL);
+dbUrl.pathname = `/${db}`;
+const server = await startServerProcess(
+  { VEXIL_ROLES: 'api,sdk', DATABASE_URL: dbUrl.toString() },
+  NODE_FLAGS,
+);
+const sql = new pg.Client({ connectionString: dbUrl.toString() });
+await sql.connect();
+try {
+  const document = execFileSync(process.execPath, [GEN], { maxBuffer: 1 << 30 }).toString();
+  const org = (await server.call('GET', '/api/v1/organisations/')).results[0].id;
+  const project = await server.call(
+    'POST',
+    '/api/v1/projects/',
+    JSON.stringify({ name: 'bench', organisation: org }),
+  );
+  const environment = await server.call(
+    'POST',
+    '/api/v1/environments/',
+    JSON.stringify({ name: 'Production', project: project.id }),
+  );
+  await server.call('POST', `/api/v1/environments/${environment.api_key}/import-document/`, document);
+  const serverKey = `ser.${randomBytes(11).toString('hex')}`;
+  await sql.query(`INSERT INTO environment_api_keys (environment_id, key, name) VALUES ($1, $2, 'bench')`, [
+    environment.id,
+    serverKey,
+  ]);
+  // The document pipeline (when present) stores the document built from SQL; otherwise store the imported one.
+  const served = JSON.parse(document);
+  served.id = environment.id;
+  served.api_key = environment.api_key;
+  const env = (
+    await sql.query('SELECT data_version, updated_at FROM environments WHERE id = $1', [environment.id])
+  ).rows[0];
+  const servedText = JSON.stringify(served);
+  await sql.query(
+    `INSERT INTO environment_documents (environment_id, data_version, data_updated_at, document, size_bytes, build_ms)
+     VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (environment_id) DO NOTHING`,
+    [environment.id, env.data_version, env.updated_at, servedText, Buffer.byteLength(servedText)],
+  );
+
+  const heapBefore = await metric(server.url, 'vexil_nodejs_heap_size_used_bytes');
+  const rssBefore = await metric(server.url, 'vexil_process_resident_memory_bytes');
+  const flagsUrl = `${server.url}/api/v1/flags/`;
+  const first = await fetch(flagsUrl, { headers: { 'x-environment-key': environment.api_key } });
+  if (first.status !== 200) throw new Error(`GET /flags/: ${first.status} ${await first.text()}`);
+  const flagsBytes = (await first.text()).length;
+  await new Promise((r) => setTimeout(r, 1000));
+  const heapAfter = await metric(server.url, 'vexil_nodejs_heap_size_used_bytes');
+  const rssAfter = await metric(server.url, 'vexil_process_resident_memory_bytes');
+
+  const identify = JSON.stringify({
+    identifier: 'bench-user-42',
+    transient: true,
+    traits: [
+      { trait_key: 'plan', trait_value: 'pro' },
+      { trait_key: 'country', trait_value: 'DE' },
+      { trait_key: 'age', trait_value: 37 },
+      { trait_key: 'logins', trait_value: 120 },
+      { trait_key: 'email', trait_value: 'user42@example.com' },
+      { trait_key: 'app_version', trait_value: '2.1.0' },
+      { trait_key: 'beta_tester', trait_value: true },
+    ],
+  });
+  const check = await fetch(`${server.url}/api/v1/identities/`, {
+    method: 'POST',
+    headers: { 'x-environment-key': environment.api_key, 'content-type': 'application/json' },
+    body: identify,
+  });
+  if (check.status !== 200) throw new Error(`POST /identities/: ${check.status} ${await check.text()}`);
+  const identityBytes = (await check.text()).length;
+
+  const key = { 'x-environment-key': environment.api_key };
+  const post = { ...key, 'content-type': 'application/json' };
+  const load = () => os.loadavg()[0]?.toFixed(1);
+  const cpu = () => metric(server.url, 'vexil_process_cpu_seconds_total');
+  const rows: string[] = [];
+  // Server CPU per request is the figure a busy shared machine distorts least: req/s falls when other processes
+  // take the cores, CPU time per request mostly does not.
+  const run = async (
+    what: string,
+    url: string,
+    headers: Record<string, string>,
+    options: { rate?: number; body?: string },
+  ) => {
+    const loadAtStart = load();
+    const cpuBefore = await cpu();
+    const r = autocannon(url, headers, options);
+    const cpuUs = (((await cpu()) - cpuBefore) * 1e6) / Math.max(1, r.rps * SECONDS);
+    rows.push(
+      `| ${what} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round(cpuUs)} | ${r.non2xx} | ${r.errors} | ${loadAtStart} → ${load()} |`,
+    );
+  };
+  autocannon(flagsUrl, key, {}); // warm-up (JIT, connection pool)
+  const identities = `${server.url}/api/v1/identities/`;
+  await run('GET /flags/ max', flagsUrl, key, {});
+  await run('GET /flags/ at 2,000 rps', flagsUrl, key, { rate: 2000 });
+  await run('POST /identities/ max', identities, post, { body: identify });
+  await run('POST /identities/ at 1,000 rps', identities, post, { rate: 1000, body: identify });
+
+  console.log(
+    `SDK API, seed-scale environment (${(document.length / 1e6).toFixed(1)} MB document; /flags/ body ${flagsBytes} B, ` +
+      `identity body ${identityBytes} B), node ${process.version}, ${os.cpus().length} cores, ` +
+      `${CONNECTIONS} connections, ${SECONDS} s per run:`,
+  );
+  console.log(
+    '| run | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | errors | load average (1 min) |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  console.log(
+    `Memory for the served environment: heap used +${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB, ` +
+      `RSS +${((rssAfter - rssBefore) / 1e6).toFixed(1)} MB (before any SDK request → after the first).`,
+  );
+} finally {
+  await sql.end();
+  await server.stop();
+  await adminClient.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await adminClient.end();
+}

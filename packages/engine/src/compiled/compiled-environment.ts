@@ -1,0 +1,400 @@
+import type { IdentityInput } from '../context/environment-document-to-context.ts';
+import { toIdentityContext } from '../context/environment-document-to-context.ts';
+import { identityKeyValue } from '../context/identity-key.ts';
+import { planProperty } from '../context/property-plan.ts';
+import { isRecord } from '../context/resolve-property.ts';
+import type { HashPrefix } from '../hashing/prepared-hash.ts';
+import { pyStrAny } from '../python/py-str.ts';
+import type { EvaluationResult, FlagResult, SegmentResult } from '../result/evaluation-result.ts';
+import { hasMetadata } from '../result/variants.ts';
+import { CandidateTable } from './candidate-table.ts';
+import {
+  ConditionTable,
+  compileSegment,
+  INDEXED_NODE,
+  identifierList,
+  type RuleNode,
+} from './compile-segments.ts';
+import { buildFlag, type FlagSource, flagAt } from './compiled-flag.ts';
+import {
+  conditionTables,
+  EvaluationState,
+  Scratch,
+  snapshotIdentity,
+  type Tables,
+} from './evaluation-state.ts';
+import { flagsObject, hasProtoName } from './flags-object.ts';
+import {
+  before,
+  type Candidate,
+  type CompiledFeature,
+  type IndexedOverride,
+  identifierText,
+  indexOverrides,
+  ranksBefore,
+} from './index-overrides.ts';
+import { jsonPathRoot } from './json-path-root.ts';
+import { encodeFlat, holds, holdsFlat } from './rule-evaluation.ts';
+
+/** Options of the {@link CompiledEnvironment} constructor. */
+export interface CompileOptions {
+  /** Evaluate without identity with no segments at all (SDK environment flags, spec §3.1). */
+  readonly stripSegmentsWithoutIdentity: boolean;
+}
+
+/**
+ * An environment compiled for repeated evaluation. `evaluate(identity)` returns exactly what
+ * `getEvaluationResult` returns for the same context, much faster: conditions and regexes are prepared once and
+ * each distinct condition is evaluated at most once per identity; overrides are indexed by feature in priority
+ * order, so a feature's walk stops at its first matching segment; identity overrides are found by identifier;
+ * each segment is evaluated at most once per identity and only when it can change a flag; flag results are built
+ * in advance and shared (they are frozen); and `segments` is computed when first read.
+ *
+ * Evaluations reuse one set of memo tables; JavaScript runs them one at a time, so this is invisible.
+ *
+ * @example
+ * ```ts
+ * const compiled: CompiledEnvironment = compileEnvironment(document);
+ * const { flags, segments } = compiled.evaluate({ identifier: 'user-123', traits: { plan: 'beta' } });
+ * ```
+ */
+export class CompiledEnvironment {
+  /**
+   * Feature names, in evaluation order (the order of {@link evaluateFlags}).
+   *
+   * @example
+   * ```ts
+   * const names = compileEnvironment(document).featureNames; // ['feature_1', 'feature_2', …]
+   * ```
+   */
+  readonly featureNames: readonly string[];
+  private readonly features: readonly CompiledFeature[];
+  /** Feature names by feature index (features of a context may share a name). */
+  private readonly names: readonly string[];
+  private readonly protoName: boolean;
+  private readonly byName: ReadonlyMap<string, number>;
+  private readonly candidates: CandidateTable;
+  private readonly matchers: readonly RuleNode[];
+  /** Flat programs of the segments of the common shape (see encodeFlat); offset -1 means "use the tree". */
+  private readonly program: Int32Array;
+  private readonly programOffsets: Int32Array;
+  private readonly segmentResults: readonly SegmentResult[];
+  private readonly scratch: Scratch;
+  private readonly tables: Tables;
+  private readonly environment: unknown;
+  private readonly strip: boolean;
+  private readonly identifierSlot: number;
+  private readonly identifierIndex: ReadonlyMap<string, readonly number[]>;
+  private readonly indexedOverrides: ReadonlyMap<number, readonly IndexedOverride[]>;
+  private cachedEnvironmentResult: EvaluationResult | undefined;
+  /** Scratch per evaluation: each feature's deciding source and flag result, and a pair of percentages. */
+  private readonly chosen: FlagSource[] = [];
+  private readonly results: FlagResult[] = [];
+  private readonly pair = new Float64Array(2);
+
+  constructor(template: Readonly<Record<string, unknown>>, options: CompileOptions) {
+    this.environment = template.environment;
+    this.strip = options.stripSegmentsWithoutIdentity;
+    const table = new ConditionTable();
+    const segmentContexts = isRecord(template.segments)
+      ? Object.values(template.segments).filter(isRecord)
+      : [];
+    const identifierIndex = new Map<string, number[]>();
+    const indexed = new Set<number>();
+    this.matchers = segmentContexts.map((segment, index) => {
+      const identifiers = identifierList(segment);
+      if (identifiers === undefined) return compileSegment(segment, table);
+      indexed.add(index);
+      for (const identifier of identifiers) {
+        const list = identifierIndex.get(identifier);
+        if (list === undefined) identifierIndex.set(identifier, [index]);
+        else if (list[list.length - 1] !== index) list.push(index);
+      }
+      return INDEXED_NODE; // membership comes from the identifier index
+    });
+    const program: number[] = [];
+    this.programOffsets = Int32Array.from(this.matchers, (node) => {
+      const flat = node === INDEXED_NODE ? undefined : encodeFlat(node);
+      if (flat === undefined) return -1;
+      program.push(...flat);
+      return program.length - flat.length;
+    });
+    this.program = Int32Array.from(program);
+    this.segmentResults = segmentContexts.map((segment) =>
+      Object.freeze(
+        hasMetadata(segment.metadata)
+          ? ({ name: segment.name, metadata: segment.metadata } as SegmentResult)
+          : ({ name: segment.name } as SegmentResult),
+      ),
+    );
+    this.identifierIndex = identifierIndex;
+    this.identifierSlot = indexed.size > 0 ? table.slotOf(planProperty('$.identity.identifier')) : -1;
+
+    const featureContexts = (isRecord(template.features) ? Object.values(template.features) : []).filter(
+      (feature): feature is Record<string, unknown> & { name: string } =>
+        isRecord(feature) && typeof feature.name === 'string',
+    );
+    const { features, indexedOverrides } = indexOverrides(segmentContexts, featureContexts, indexed);
+    this.features = features;
+    this.indexedOverrides = indexedOverrides;
+    this.names = features.map((feature) => feature.name);
+    this.protoName = hasProtoName(this.names);
+    this.byName = new Map(this.names.map((name, index) => [name, index]));
+    this.candidates = new CandidateTable(features);
+    this.featureNames = [...this.byName.keys()];
+    this.tables = conditionTables({
+      plans: table.plans,
+      specs: table.specs,
+      slots: table.slots,
+      template: jsonPathRoot(template, table),
+    });
+    this.scratch = new Scratch(table.plans.length, table.specs.length, this.matchers.length);
+  }
+
+  /**
+   * Evaluates every flag for an identity, or for the environment when `identity` is omitted. The result equals
+   * `getEvaluationResult` of the equivalent context (for a document: `environmentDocumentToContext(document,
+   * identity)`), including `JSON.stringify` and deep equality. `segments` is computed on first read, from a
+   * snapshot of the identity taken now.
+   *
+   * @example
+   * ```ts
+   * const compiled = compileEnvironment(document);
+   * const { flags } = compiled.evaluate({ identifier: 'user-123', traits: { plan: 'beta', age: 30 } });
+   * flags.new_ui?.enabled;
+   * ```
+   */
+  evaluate(identity?: IdentityInput | null): EvaluationResult {
+    if (!isRecord(identity) && this.strip) {
+      const plain = this.features.map((feature) => feature.source.plain);
+      return { flags: flagsObject(this.names, plain, this.protoName), segments: [] };
+    }
+    const state = this.createState(identity);
+    const results = this.flagResults(state);
+    const flags = flagsObject(this.names, results, this.protoName);
+    let segments: readonly SegmentResult[] | undefined;
+    const computeSegments = (): readonly SegmentResult[] => this.segmentsOf(state);
+    // An own, enumerable accessor: JSON.stringify, spreading and deep equality all see `segments`.
+    return {
+      flags,
+      get segments(): readonly SegmentResult[] {
+        segments ??= computeSegments();
+        return segments;
+      },
+      set segments(value: readonly SegmentResult[]) {
+        segments = value;
+      },
+    };
+  }
+
+  /**
+   * The flags of an identity as a list, one per feature in {@link featureNames} order — the same flag results as
+   * `evaluate(identity).flags`, without building the name-keyed object (Flagsmith's SDK endpoints answer with a
+   * list anyway). The fastest way to get every flag. (A context compiled with `compileContext` whose features
+   * share a name lists each of them, as `evaluate` overwrites them.)
+   *
+   * @example
+   * ```ts
+   * const compiled = compileEnvironment(document);
+   * const flags = compiled.evaluateFlags({ identifier: 'user-123', traits: { plan: 'beta' } });
+   * const body = flags.map((f) => ({ feature: { name: f.name }, enabled: f.enabled, feature_state_value: f.value }));
+   * ```
+   */
+  evaluateFlags(identity?: IdentityInput | null): FlagResult[] {
+    if (!isRecord(identity) && this.strip) return this.features.map((feature) => feature.source.plain);
+    return this.flagResults(this.createState(identity)).slice();
+  }
+
+  /**
+   * The segments an identity belongs to, in context order, without evaluating any flag: what
+   * `evaluate(identity).segments` returns (SDKs' `getIdentitySegments` filters out the identity-override segments,
+   * whose metadata `source` is `"identity_overrides"`).
+   *
+   * @example
+   * ```ts
+   * const segments = compileEnvironment(document).evaluateSegments({ identifier: 'user-123', traits: { plan: 'beta' } });
+   * segments.map((segment) => segment.name); // ['beta users']
+   * ```
+   */
+  evaluateSegments(identity?: IdentityInput | null): SegmentResult[] {
+    if (!isRecord(identity) && this.strip) return [];
+    const state = this.createState(identity);
+    this.indexedBest(state);
+    return this.segmentsOf(state);
+  }
+
+  /**
+   * Evaluates one flag (undefined for an unknown feature name): the same answer as
+   * `evaluate(identity).flags[name]`, evaluating only the segments that can change it.
+   *
+   * @example
+   * ```ts
+   * const flag = compileEnvironment(document).evaluateFlag('new_ui', { identifier: 'user-123' });
+   * ```
+   */
+  evaluateFlag(name: string, identity?: IdentityInput | null): FlagResult | undefined {
+    const index = this.byName.get(name);
+    if (index === undefined) return undefined;
+    const feature = this.features[index] as CompiledFeature;
+    if (!isRecord(identity) && this.strip) return feature.source.plain;
+    const state = this.createState(identity);
+    const best = this.indexedBest(state)?.get(name);
+    const source =
+      best === undefined
+        ? (this.candidates.sources[this.decide(index, state)] as FlagSource)
+        : this.decideOverIdentity(feature, state, best);
+    return buildFlag(source, state.identityKey);
+  }
+
+  /**
+   * The environment's flags without identity, computed once per compiled document and deeply frozen: what
+   * `GET /api/v1/flags/` serves and SDKs return as environment flags.
+   *
+   * @example
+   * ```ts
+   * const { flags } = compileEnvironment(document).environmentResult;
+   * ```
+   */
+  get environmentResult(): EvaluationResult {
+    if (this.cachedEnvironmentResult === undefined) {
+      const { flags, segments } = this.evaluate();
+      for (const flag of Object.values(flags)) Object.freeze(flag);
+      this.cachedEnvironmentResult = Object.freeze({
+        flags: Object.freeze(flags),
+        segments: Object.freeze(segments.map((segment) => Object.freeze(segment))),
+      });
+    }
+    return this.cachedEnvironmentResult;
+  }
+
+  private createState(identity: IdentityInput | null | undefined): EvaluationState {
+    let state: EvaluationState;
+    if (isRecord(identity)) {
+      const context = toIdentityContext(identity) as unknown as Record<string, unknown>;
+      const view = snapshotIdentity(context, (copy) => identityKeyValue(this.environment, copy));
+      state = new EvaluationState(this.scratch, this.tables, view, pyStrAny(view.key));
+    } else {
+      state = new EvaluationState(this.scratch, this.tables, null, null);
+    }
+    state.evaluateCheapConditions();
+    return state;
+  }
+
+  /** The best identity-override candidate per feature name, from the segments that list this identifier. */
+  private indexedBest(state: EvaluationState): Map<string, Candidate> | undefined {
+    if (this.identifierSlot < 0) return undefined;
+    const value = state.value(this.identifierSlot);
+    const identifier = identifierText(value);
+    const hits = identifier === undefined ? undefined : this.identifierIndex.get(identifier);
+    if (hits === undefined) return undefined;
+    const best = new Map<string, Candidate>();
+    const memo = this.scratch.segments;
+    for (const segment of hits) {
+      memo[segment] = state.epoch;
+      for (const { name, candidate } of this.indexedOverrides.get(segment) ?? []) {
+        const current = best.get(name);
+        if (current === undefined || before(candidate, current)) best.set(name, candidate);
+      }
+    }
+    return best;
+  }
+
+  /** Whether segment `index` matches in this evaluation (evaluated at most once). */
+  private matches(state: EvaluationState, index: number): boolean {
+    const memo = this.scratch.segments;
+    const epoch = state.epoch;
+    const known = memo[index];
+    if (known === epoch) return true;
+    if (known === -epoch) return false;
+    const offset = this.programOffsets[index] as number;
+    const result =
+      offset >= 0 ? holdsFlat(this.program, offset, state) : holds(this.matchers[index] as RuleNode, state);
+    memo[index] = result ? epoch : -epoch;
+    return result;
+  }
+
+  /**
+   * Every feature's flag result for one evaluation, in feature order (in a reused array). Multivariate hashes are
+   * computed two at a time (see HashSuffix.percentages).
+   */
+  private flagResults(state: EvaluationState): readonly FlagResult[] {
+    const indexed = this.indexedBest(state);
+    const features = this.features;
+    const { sources, fixed } = this.candidates;
+    const chosen = this.chosen;
+    const results = this.results;
+    const key = state.identityKey;
+    let pending = -1;
+    for (let i = 0; i < features.length; i++) {
+      let source: FlagSource;
+      const best = indexed === undefined ? undefined : indexed.get(this.names[i] as string);
+      if (best === undefined) {
+        const k = this.decide(i, state);
+        const result = key === null ? null : (fixed[k] as FlagResult | null);
+        if (result !== null) {
+          results[i] = result; // the common case: no variants, and the source object is not even read
+          continue;
+        }
+        source = sources[k] as FlagSource;
+      } else {
+        source = this.decideOverIdentity(features[i] as CompiledFeature, state, best);
+      }
+      chosen[i] = source;
+      if (key === null) results[i] = source.plain;
+      else if (source.variants === null) results[i] = source.control;
+      else if (pending < 0) pending = i;
+      else {
+        const first = chosen[pending] as FlagSource;
+        key.percentages(first.hashPrefix as HashPrefix, source.hashPrefix as HashPrefix, this.pair);
+        results[pending] = flagAt(first, this.pair[0] as number);
+        results[i] = flagAt(source, this.pair[1] as number);
+        pending = -1;
+      }
+    }
+    if (pending >= 0 && key !== null) results[pending] = buildFlag(chosen[pending] as FlagSource, key);
+    return results;
+  }
+
+  /**
+   * Spec §3.1/§3.8: the entry of the candidate table that decides feature `f` — its first override (in priority
+   * order) whose segment matches, else its default. The hot loop: most entries are segments already known not to
+   * match, so the memo check is inlined.
+   */
+  private decide(f: number, state: EvaluationState): number {
+    const { start, segment } = this.candidates;
+    const memo = this.scratch.segments;
+    const epoch = state.epoch;
+    const end = (start[f + 1] as number) - 1;
+    for (let k = start[f] as number; k < end; k++) {
+      const index = segment[k] as number;
+      const known = memo[index];
+      if (known === -epoch) continue;
+      if (known === epoch || this.matches(state, index)) return k;
+    }
+    return end;
+  }
+
+  /** {@link decide} for a feature with an identity override: a segment override ranked before it still wins. */
+  private decideOverIdentity(feature: CompiledFeature, state: EvaluationState, best: Candidate): FlagSource {
+    const segments = feature.segments;
+    for (let k = 0; k < segments.length && ranksBefore(feature, k, best); k++) {
+      if (this.matches(state, segments[k] as number)) return feature.sources[k] as FlagSource;
+    }
+    return best.source;
+  }
+
+  /** Every matching segment in context order; re-runs the evaluation if a later one reused the memo tables. */
+  private segmentsOf(original: EvaluationState): SegmentResult[] {
+    let state = original;
+    if (state.stale()) {
+      state = new EvaluationState(this.scratch, this.tables, state.identity, state.identityText);
+      state.evaluateCheapConditions();
+      this.indexedBest(state);
+    }
+    const matched: SegmentResult[] = [];
+    for (let index = 0; index < this.matchers.length; index++) {
+      if (this.matches(state, index)) matched.push(this.segmentResults[index] as SegmentResult);
+    }
+    return matched;
+  }
+}

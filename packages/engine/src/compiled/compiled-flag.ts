@@ -1,0 +1,78 @@
+import type { ContextScalar } from '../context/evaluation-context.ts';
+import { HashPrefix, type HashSuffix } from '../hashing/prepared-hash.ts';
+import { pyStrAny } from '../python/py-str.ts';
+import type { FlagResult } from '../result/evaluation-result.ts';
+import { hasMetadata, type PlacedVariant, placeVariants } from '../result/variants.ts';
+
+/**
+ * A feature context (a default or an override) with a fixed reason, and every flag result it can produce built
+ * in advance: results are immutable and shared, so an evaluation allocates no flag objects.
+ */
+export interface FlagSource {
+  /** `"<feature key>,"`, the prefix of the multivariate hash input (only for a source with variants). */
+  readonly hashPrefix: HashPrefix | undefined;
+  /** The variants laid out on [0, 100), or null when there are none (or none can be chosen). */
+  readonly variants: readonly PlacedVariant[] | null;
+  /** The result without identity, or without variants. */
+  readonly plain: FlagResult;
+  /** The result when the identity falls outside every variant. */
+  readonly control: FlagResult;
+  /** The result for each variant. */
+  readonly variantFlags: readonly FlagResult[];
+}
+
+const NO_FLAGS: readonly FlagResult[] = [];
+
+function flag(
+  feature: Record<string, unknown>,
+  value: ContextScalar,
+  reason: string,
+  variant: string | null,
+): FlagResult {
+  const base = { name: feature.name as string, enabled: feature.enabled === true, value, reason, variant };
+  return Object.freeze(
+    hasMetadata(feature.metadata)
+      ? { ...base, metadata: feature.metadata as Readonly<Record<string, unknown>> }
+      : base,
+  );
+}
+
+/** Prepares a feature context decided for `reason` (`DEFAULT` or `TARGETING_MATCH; segment=<name>`). */
+export function flagSource(feature: Record<string, unknown>, reason: string): FlagSource {
+  const value = (feature.value ?? null) as ContextScalar;
+  const variants = Array.isArray(feature.variants) && feature.variants.length > 0 ? feature.variants : null;
+  const placed = variants && placeVariants(variants);
+  // Without a variant that can be chosen, the bucket does not matter: skip the hash.
+  const reachable = placed?.some((variant) => variant.start < variant.limit) ? placed : null;
+  const plain = flag(feature, value, reason, null);
+  return {
+    hashPrefix: reachable === null ? undefined : new HashPrefix(`${pyStrAny(feature.key)},`),
+    variants: reachable,
+    plain,
+    control: placed === null ? plain : flag(feature, value, reason, 'control'),
+    variantFlags:
+      reachable === null ? NO_FLAGS : reachable.map((v) => flag(feature, v.value, v.reason, v.key)),
+  };
+}
+
+/** The flag result of a source with variants for an identity whose bucket is `percentage` (spec §3.7). */
+export function flagAt(source: FlagSource, percentage: number): FlagResult {
+  const variants = source.variants as readonly PlacedVariant[];
+  for (let i = 0; i < variants.length; i++) {
+    const variant = variants[i] as PlacedVariant;
+    if (variant.start <= percentage && percentage < variant.limit)
+      return source.variantFlags[i] as FlagResult;
+  }
+  return source.control;
+}
+
+/**
+ * The flag result of a source (spec §3.7): with an identity key and variants, the identity is bucketed by
+ * `hash([feature key, identity key])`; a hit gives the variant's value, `SPLIT; weight=<w>` and its key, a miss
+ * keeps the reason with variant "control". Otherwise the value as is and variant null.
+ */
+export function buildFlag(source: FlagSource, identityKey: HashSuffix | null): FlagResult {
+  if (identityKey === null) return source.plain;
+  if (source.variants === null || source.hashPrefix === undefined) return source.control;
+  return flagAt(source, identityKey.percentage(source.hashPrefix));
+}

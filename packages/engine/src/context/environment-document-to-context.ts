@@ -1,0 +1,129 @@
+import { pyStrAny } from '../python/py-str.ts';
+import type { EnvironmentDocument } from './environment-document.ts';
+import type {
+  ContextScalar,
+  EvaluationContext,
+  FeatureContext,
+  SegmentCondition,
+  SegmentContext,
+  SegmentRule,
+} from './evaluation-context.ts';
+import { featureStateName, featureStateToFeatureContext } from './feature-state-to-feature-context.ts';
+import { identityOverridesToSegments } from './identity-overrides-to-segments.ts';
+import { isRecord } from './resolve-property.ts';
+
+/**
+ * The identity to evaluate: an identifier, optional traits and an optional explicit hashing key (spec §3.2).
+ *
+ * @example
+ * ```ts
+ * const identity: IdentityInput = { identifier: 'user-123', traits: { plan: 'beta', age: 30, beta: true } };
+ * ```
+ */
+export interface IdentityInput {
+  readonly identifier: string;
+  readonly traits?: Readonly<Record<string, ContextScalar>> | null;
+  /** Leave unset for SDK semantics (`"<environment key>_<identifier>"`); Core may pass `str(identity.pk)`. */
+  readonly key?: string | null;
+}
+
+function list(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+// Flagsmith parity (flag_engine and Core context mappers): a null property_ or value becomes "".
+function mapCondition(condition: unknown): SegmentCondition {
+  const fields = isRecord(condition) ? condition : {};
+  return {
+    property: (fields.property_ ?? '') as string,
+    operator: fields.operator as SegmentCondition['operator'],
+    value: (fields.value ?? '') as string,
+  };
+}
+
+function mapRule(rule: unknown): SegmentRule {
+  const fields = isRecord(rule) ? rule : {};
+  return {
+    type: fields.type as SegmentRule['type'],
+    conditions: list(fields.conditions).map(mapCondition),
+    rules: list(fields.rules).map(mapRule),
+  };
+}
+
+function mapFeatureStates(states: unknown): FeatureContext[] {
+  const contexts: FeatureContext[] = [];
+  for (const state of list(states)) {
+    const name = featureStateName(state);
+    if (name !== undefined)
+      contexts.push(featureStateToFeatureContext(state as Record<string, unknown>, name));
+  }
+  return contexts;
+}
+
+/** The parts of the context that depend only on the document: environment, features and all segments. */
+export function documentToContextTemplate(
+  document: EnvironmentDocument,
+): Required<Pick<EvaluationContext, 'environment' | 'features' | 'segments'>> {
+  const doc: Record<string, unknown> = isRecord(document) ? document : {};
+  const features: Record<string, FeatureContext> = {};
+  for (const feature of mapFeatureStates(doc.feature_states)) features[feature.name] = feature;
+  const segments: Record<string, SegmentContext> = {};
+  const project = isRecord(doc.project) ? doc.project : {};
+  for (const segment of list(project.segments)) {
+    if (!isRecord(segment)) continue;
+    const key = pyStrAny(segment.id);
+    const overrides = mapFeatureStates(segment.feature_states);
+    segments[key] = {
+      key,
+      name: pyStrAny(segment.name ?? ''),
+      rules: list(segment.rules).map(mapRule),
+      ...(overrides.length > 0 ? { overrides } : {}),
+      metadata: Object.freeze({ source: 'api', id: segment.id ?? null }),
+    };
+  }
+  Object.assign(segments, identityOverridesToSegments(doc.identity_overrides));
+  return {
+    environment: { key: pyStrAny(doc.api_key ?? ''), name: pyStrAny(doc.name ?? '') },
+    features,
+    segments,
+  };
+}
+
+/**
+ * Maps an environment document (GET /api/v1/environment-document/, spec §2) and an optional identity to an
+ * evaluation context, as Flagsmith's server-side SDKs do (spec §2.3):
+ * - features keyed by name; key = django_id (else featurestate_uuid); metadata `{id: feature.id}`; variants with
+ *   priority = multivariate value id (UUID order when ids are missing); segment override priority when present;
+ * - segments keyed by id, metadata `{source: "api", id}`, conditions' `property_` renamed to `property`;
+ * - identity overrides grouped into synthetic `identity_overrides` segments (priority -Infinity);
+ * - without an identity, no segments at all: environment flags are their defaults, as the SDKs evaluate them
+ *   (spec §3.1).
+ *
+ * Missing or null fields are tolerated (the OpenAPI schema requires only a few). The context references the
+ * identity's traits object and shares nothing else with the document.
+ *
+ * @example
+ * ```ts
+ * import { environmentDocumentToContext, getEvaluationResult } from '@vexil/engine';
+ *
+ * const document = await (await fetch(`${apiUrl}/environment-document/`, { headers })).json();
+ * const context = environmentDocumentToContext(document, { identifier: 'user-123', traits: { plan: 'beta' } });
+ * const { flags } = getEvaluationResult(context);
+ * ```
+ */
+export function environmentDocumentToContext(
+  document: EnvironmentDocument,
+  identity?: IdentityInput | null,
+): EvaluationContext {
+  const { environment, features, segments } = documentToContextTemplate(document);
+  if (!isRecord(identity)) return { environment, features };
+  return { environment, identity: toIdentityContext(identity), features, segments };
+}
+
+/** The identity part of a context: identifier, traits (empty when absent) and the key only when given. */
+export function toIdentityContext(identity: IdentityInput): NonNullable<EvaluationContext['identity']> {
+  const traits = isRecord(identity.traits) ? identity.traits : {};
+  return identity.key
+    ? { identifier: identity.identifier, key: identity.key, traits }
+    : { identifier: identity.identifier, traits };
+}

@@ -1,0 +1,110 @@
+import { hashedPercentageOf } from './hashed-percentage.ts';
+import { md5WordsModulo, md5WordsModulo2, utf8Bytes } from './md5.ts';
+
+// The evaluation hot path hashes "<feature key>,<identity key>" (multivariate) and "<segment key>,<identity key>"
+// (PERCENTAGE_SPLIT) dozens of times per identity. Both halves are known ahead: the prefixes when the environment
+// is compiled, the identity key once per evaluation. So both are turned into MD5 message words once, and each hash
+// only ORs precomputed words together (the suffix is prepared at all four byte alignments).
+
+/** A hash-input prefix, prepared at compile time. */
+export class HashPrefix {
+  readonly text: string;
+  readonly byteLength: number;
+  /** Little-endian message words of the prefix bytes (the last one partial). */
+  readonly words: readonly number[];
+
+  constructor(text: string) {
+    this.text = text;
+    const bytes = utf8Bytes(text);
+    this.byteLength = bytes.length;
+    const words: number[] = [];
+    for (let i = 0; i < bytes.length; i++)
+      words[i >> 2] = (words[i >> 2] ?? 0) | ((bytes[i] as number) << ((i & 3) << 3));
+    this.words = words;
+  }
+}
+
+/** A hash-input suffix (the identity key), prepared once per evaluation at the four byte alignments. */
+export class HashSuffix {
+  text = '';
+  byteLength = 0;
+  /** Words for alignment a (0..3) start at `a * stride`. */
+  private words = new Int32Array(64);
+  private stride = 16;
+  private message = new Int32Array(64);
+  /** The second lane's message: always one block. */
+  private readonly second = new Int32Array(16);
+
+  /** Prepares `text` (reusing this object's buffers). */
+  set(text: string): void {
+    if (text === this.text && this.byteLength > 0) return;
+    this.text = text;
+    const bytes = utf8Bytes(text);
+    this.byteLength = bytes.length;
+    const stride = (bytes.length >> 2) + 2;
+    if (this.words.length < stride * 4) this.words = new Int32Array(stride * 8);
+    this.stride = stride;
+    const words = this.words;
+    words.fill(0, 0, stride * 4);
+    for (let alignment = 0; alignment < 4; alignment++) {
+      const base = alignment * stride;
+      for (let i = 0; i < bytes.length; i++) {
+        const position = i + alignment;
+        words[base + (position >> 2)] =
+          (words[base + (position >> 2)] as number) | ((bytes[i] as number) << ((position & 3) << 3));
+      }
+    }
+  }
+
+  /** `hashedPercentage([prefix, this])` — the prefix includes the ',' separator. */
+  percentage(prefix: HashPrefix): number {
+    const wordCount = this.fill(prefix, 0);
+    const value = (md5WordsModulo(this.message, wordCount, 9999) / 9998) * 100;
+    return value !== 100 ? value : hashedPercentageOf(prefix.text, this.text);
+  }
+
+  /**
+   * The percentages of two prefixes at once (written to `out[0]` and `out[1]`): both MD5 runs are interleaved,
+   * which costs little more than one when both messages fit one block (the usual case).
+   */
+  percentages(first: HashPrefix, second: HashPrefix, out: Float64Array): void {
+    if (first.byteLength + this.byteLength > 55 || second.byteLength + this.byteLength > 55) {
+      out[0] = this.percentage(first);
+      out[1] = this.percentage(second);
+      return;
+    }
+    this.fill(first, 0);
+    this.fill(second, 1);
+    md5WordsModulo2(this.message, this.second, 9999, out);
+    for (let lane = 0; lane < 2; lane++) {
+      const value = ((out[lane] as number) / 9998) * 100;
+      out[lane] = value !== 100 ? value : hashedPercentageOf((lane === 0 ? first : second).text, this.text);
+    }
+  }
+
+  /** Writes the padded message `prefix + this` into lane 0 or 1's buffer; returns its word count. */
+  private fill(prefix: HashPrefix, lane: 0 | 1): number {
+    const length = prefix.byteLength + this.byteLength;
+    const wordCount = (((length + 8) >> 6) + 1) << 4;
+    if (lane === 0 && this.message.length < wordCount) this.message = new Int32Array(wordCount * 2);
+    const m = lane === 0 ? this.message : this.second;
+    const prefixWords = prefix.words;
+    const whole = prefix.byteLength >> 2;
+    for (let k = 0; k < whole; k++) m[k] = prefixWords[k] as number;
+    const alignment = prefix.byteLength & 3;
+    const suffixWords = this.words;
+    const base = alignment * this.stride;
+    const suffixCount = (alignment + this.byteLength + 3) >> 2;
+    m[whole] = alignment === 0 ? 0 : (prefixWords[whole] as number);
+    for (let k = 0; k < suffixCount; k++) {
+      m[whole + k] = ((k === 0 ? m[whole] : 0) as number) | (suffixWords[base + k] as number);
+    }
+    const end = length >> 2;
+    if (end >= whole + Math.max(suffixCount, alignment === 0 ? 0 : 1)) m[end] = 0;
+    m[end] = (m[end] as number) | (0x80 << ((length & 3) << 3));
+    for (let k = end + 1; k < wordCount - 2; k++) m[k] = 0;
+    m[wordCount - 2] = (length * 8) | 0;
+    m[wordCount - 1] = Math.floor(length / 0x20000000);
+    return wordCount;
+  }
+}

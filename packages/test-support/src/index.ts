@@ -1,0 +1,1 @@
+export { environmentDocument, type GeneratedDocument } from './environment-document.ts';
