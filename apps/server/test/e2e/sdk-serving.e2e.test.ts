@@ -41,7 +41,12 @@ describeEachBackend('SDK serving of admin changes', (backend) => {
       });
       return res.status === 200 ? ((await res.json()) as Flag[]) : undefined;
     };
-    const first = await waitFor(flags, 'the first document');
+    // The environment is served from its first document (no features) before the feature's rebuild lands: wait for
+    // the document that has the feature, not for any 200.
+    const first = await waitFor(async () => {
+      const f = await flags();
+      return f?.some((flag) => flag.feature.name === 'banner') ? f : undefined;
+    }, 'the document with the new feature');
     expect(first).toMatchObject([
       { feature: { name: 'banner', description: 'the banner' }, feature_state_value: 'first' },
     ]);

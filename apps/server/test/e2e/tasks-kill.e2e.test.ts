@@ -73,28 +73,47 @@ describeEachBackend('kill -9 of a task process', (backend) => {
     await database.close();
 
     const first = spawnServer({ ...env, VEXIL_ROLES: 'tasks' });
-    const firstUrl = await first.ready;
+    // Every step is bounded well inside the test's own timeout, and a stuck step fails naming itself with the
+    // processes' output, so a rare hang in CI says where it hung.
+    const outputs = () =>
+      `\n--- first process ---\n${first.output().slice(-4000)}\n--- second ---\n${second?.output().slice(-4000) ?? '(not started)'}`;
+    let second: ReturnType<typeof spawnServer> | undefined;
+    const step = <T>(what: string, work: Promise<T>, ms = 30_000) =>
+      Promise.race([
+        work,
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`stuck for ${ms} ms: ${what}${outputs()}`)), ms).unref(),
+        ),
+      ]);
+    const firstUrl = await step('the first (tasks-only) process to listen', first.ready);
     // The tasks role serves health and metrics only.
     expect((await fetch(`${firstUrl}/api/v1/organisations/`)).status).toBe(404);
     expect((await fetch(`${firstUrl}/health/readiness`)).status).toBe(200);
-    await waitFor(
-      () => fs.existsSync(path.join(markers, `started-${blocked.id}-1`)),
+    await step(
       'the blocking run to start',
+      waitFor(
+        () => fs.existsSync(path.join(markers, `started-${blocked.id}-1`)),
+        'the blocking run to start',
+      ),
     );
     first.child.kill('SIGKILL');
-    await first.exited;
+    await step('the killed process to exit', first.exited);
 
-    const second = spawnServer({ ...env, VEXIL_ROLES: 'tasks,api', VEXIL_BOOTSTRAP_API_KEY: KEY });
-    const url = await second.ready;
+    second = spawnServer({ ...env, VEXIL_ROLES: 'tasks,api', VEXIL_BOOTSTRAP_API_KEY: KEY });
+    const url = await step('the second process to listen after the kill', second.ready);
     const succeeded = async () => {
       const res = await fetch(`${url}/api/v1/vexil/tasks/?state=succeeded&page_size=100`, {
         headers: { authorization: `Api-Key ${KEY}` },
       });
       return ((await res.json()) as { count: number }).count;
     };
-    await waitFor(async () => (await succeeded()) === 21, 'all 21 tasks to succeed', 60_000);
+    await step(
+      'all 21 tasks to succeed',
+      waitFor(async () => (await succeeded()) === 21, 'all 21 tasks to succeed', 60_000),
+      60_000,
+    );
     second.child.kill('SIGTERM');
-    expect(await second.exited).toBe(0);
+    expect(await step('the second process to stop on SIGTERM', second.exited)).toBe(0);
 
     database = await open();
     try {
@@ -122,5 +141,5 @@ describeEachBackend('kill -9 of a task process', (backend) => {
       await database.close();
     }
     expect(second.output()).toContain('lease expired');
-  });
+  }, 180_000);
 });
