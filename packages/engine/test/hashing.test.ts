@@ -18,6 +18,7 @@ function referencePercentage(ids: readonly string[], iterations = 1): number {
 
 // Strings with lone surrogates have no UTF-8 encoding; Node (like us) encodes them as U+FFFD.
 const wellFormed = fc.string({ unit: 'grapheme', maxLength: 300 });
+const short = fc.string({ unit: 'grapheme', maxLength: 12 });
 
 describe('md5Hex', () => {
   it.each([
@@ -156,5 +157,22 @@ describe('HashSuffix.percentage (prepared hashing)', () => {
     expect(suffix.percentage(prefix)).toBe(referencePercentage(['42', 'k']));
     suffix.set('');
     expect(suffix.percentage(prefix)).toBe(referencePercentage(['42', '']));
+  });
+
+  it('percentages (two lanes at once) equals hashing each concatenated string, whatever was hashed before', () => {
+    const suffix = new HashSuffix();
+    const out = new Float64Array(2);
+    fc.assert(
+      // Mostly short strings: two messages that each fit one block take the interleaved path.
+      fc.property(short, short, fc.oneof(short, wellFormed), (first, second, tail) => {
+        suffix.set(tail);
+        suffix.percentages(new HashPrefix(`${first},`), new HashPrefix(`${second},`), out);
+        expect([out[0], out[1]]).toEqual([
+          referencePercentage([first, tail]),
+          referencePercentage([second, tail]),
+        ]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -28,7 +28,7 @@ export class HashPrefix {
 export class HashSuffix {
   text = '';
   byteLength = 0;
-  /** Words for alignment a (0..3) start at `a * stride`. */
+  /** Words of the text followed by the 0x80 padding byte, shifted by a (0..3) bytes, start at `a * stride`. */
   private words = new Int32Array(64);
   private stride = 16;
   private message = new Int32Array(64);
@@ -48,10 +48,12 @@ export class HashSuffix {
     words.fill(0, 0, stride * 4);
     for (let alignment = 0; alignment < 4; alignment++) {
       const base = alignment * stride;
-      for (let i = 0; i < bytes.length; i++) {
+      for (let i = 0; i <= bytes.length; i++) {
+        // The byte after the text is MD5's 0x80 padding marker, so each hash copies it with the text.
+        const byte = i < bytes.length ? (bytes[i] as number) : 0x80;
         const position = i + alignment;
         words[base + (position >> 2)] =
-          (words[base + (position >> 2)] as number) | ((bytes[i] as number) << ((position & 3) << 3));
+          (words[base + (position >> 2)] as number) | (byte << ((position & 3) << 3));
       }
     }
   }
@@ -94,15 +96,11 @@ export class HashSuffix {
     const alignment = prefix.byteLength & 3;
     const suffixWords = this.words;
     const base = alignment * this.stride;
-    const suffixCount = (alignment + this.byteLength + 3) >> 2;
-    m[whole] = alignment === 0 ? 0 : (prefixWords[whole] as number);
-    for (let k = 0; k < suffixCount; k++) {
-      m[whole + k] = ((k === 0 ? m[whole] : 0) as number) | (suffixWords[base + k] as number);
-    }
-    const end = length >> 2;
-    if (end >= whole + Math.max(suffixCount, alignment === 0 ? 0 : 1)) m[end] = 0;
-    m[end] = (m[end] as number) | (0x80 << ((length & 3) << 3));
-    for (let k = end + 1; k < wordCount - 2; k++) m[k] = 0;
+    // Words holding the shifted text and its 0x80 marker; the last one is word `length >> 2`.
+    const suffixCount = (alignment + this.byteLength + 4) >> 2;
+    m[whole] = (alignment === 0 ? 0 : (prefixWords[whole] as number)) | (suffixWords[base] as number);
+    for (let k = 1; k < suffixCount; k++) m[whole + k] = suffixWords[base + k] as number;
+    for (let k = whole + suffixCount; k < wordCount - 2; k++) m[k] = 0;
     m[wordCount - 2] = (length * 8) | 0;
     m[wordCount - 1] = Math.floor(length / 0x20000000);
     return wordCount;
