@@ -1,8 +1,9 @@
 import type { PropertyPlan } from '../context/property-plan.ts';
 import { isRecord } from '../context/resolve-property.ts';
-import { prepareCondition } from '../segments/condition.ts';
+import { conditionKey, prepareCondition } from '../segments/condition.ts';
 import type { ConditionSpec } from '../segments/condition-spec.ts';
 import { inValueStrings } from '../segments/operators/in-operator.ts';
+import { insertionSort } from '../support/insertion-sort.ts';
 
 /**
  * The environment's distinct properties (one slot each) and distinct conditions: segments repeat conditions
@@ -25,14 +26,21 @@ export class ConditionTable {
     return slot;
   }
 
-  idOf(spec: ConditionSpec): number {
-    let id = this.ids.get(spec.key);
+  /** The id of a segment condition, prepared only the first time it is seen. */
+  idOf(condition: unknown, segmentKey: unknown): number {
+    const key = conditionKey(condition, segmentKey);
+    let id = this.ids.get(key);
     if (id === undefined) {
+      const spec = prepareCondition(condition, segmentKey);
       id = this.specs.push(spec) - 1;
       this.slots.push(this.slotOf(spec.plan));
-      this.ids.set(spec.key, id);
+      this.ids.set(key, id);
     }
     return id;
+  }
+
+  costOf(id: number): number {
+    return (this.specs[id] as ConditionSpec).cost;
   }
 }
 
@@ -77,18 +85,19 @@ function part(items: unknown): readonly unknown[] | undefined {
  */
 function node(
   quantifier: number,
-  conditions: ConditionSpec[],
+  conditions: number[],
   children: RuleNode[],
   table: ConditionTable,
 ): RuleNode {
   const flat: RuleNode[] = [];
-  for (const child of children) {
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i] as RuleNode;
     const inline =
       quantifier === ALL && child.quantifier === ALL && !child.never && child.conditions.length === 0;
     if (inline) flat.push(...child.children);
     else flat.push(child);
   }
-  const [only] = flat;
+  const only = flat[0];
   if (
     conditions.length === 0 &&
     flat.length === 1 &&
@@ -102,16 +111,15 @@ function node(
 
 function build(
   quantifier: number,
-  conditions: ConditionSpec[],
+  conditions: number[],
   children: RuleNode[],
   table: ConditionTable,
 ): RuleNode {
   const result = new RuleNode();
   result.quantifier = quantifier;
-  const orderedConditions = [...conditions].sort((a, b) => a.cost - b.cost);
-  result.conditions = orderedConditions.map((spec) => table.idOf(spec));
-  result.children = [...children].sort((a, b) => a.cost - b.cost);
-  const conditionCost = orderedConditions.reduce((sum, spec) => sum + spec.cost + 1, 0);
+  result.conditions = insertionSort(conditions, (a, b) => table.costOf(a) - table.costOf(b));
+  result.children = insertionSort(children, (a, b) => a.cost - b.cost);
+  const conditionCost = conditions.reduce((sum, id) => sum + table.costOf(id) + 1, 0);
   const childCost = children.reduce((sum, child) => sum + child.cost, 0);
   result.childrenFirst = childCost < conditionCost;
   result.cost = conditionCost + childCost;
@@ -125,7 +133,7 @@ function compileRule(rule: unknown, segmentKey: unknown, table: ConditionTable):
   if (conditions === undefined || rules === undefined) return NEVER_NODE;
   return node(
     quantifierOf(rule.type),
-    conditions.map((condition) => prepareCondition(condition, segmentKey)),
+    conditions.map((condition) => table.idOf(condition, segmentKey)),
     rules.map((sub) => compileRule(sub, segmentKey, table)),
     table,
   );

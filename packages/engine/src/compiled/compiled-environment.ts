@@ -31,7 +31,6 @@ import {
   type IndexedOverride,
   identifierText,
   indexOverrides,
-  ranksBefore,
 } from './index-overrides.ts';
 import { jsonPathRoot } from './json-path-root.ts';
 import { encodeFlat, holds, holdsFlat } from './rule-evaluation.ts';
@@ -116,8 +115,9 @@ export class CompiledEnvironment {
     this.programOffsets = Int32Array.from(this.matchers, (node) => {
       const flat = node === INDEXED_NODE ? undefined : encodeFlat(node);
       if (flat === undefined) return -1;
-      program.push(...flat);
-      return program.length - flat.length;
+      const offset = program.length;
+      for (let i = 0; i < flat.length; i++) program.push(flat[i] as number);
+      return offset;
     });
     this.program = Int32Array.from(program);
     this.segmentResults = segmentContexts.map((segment) =>
@@ -134,13 +134,17 @@ export class CompiledEnvironment {
       (feature): feature is Record<string, unknown> & { name: string } =>
         isRecord(feature) && typeof feature.name === 'string',
     );
-    const { features, indexedOverrides } = indexOverrides(segmentContexts, featureContexts, indexed);
+    const { features, overrides, indexedOverrides } = indexOverrides(
+      segmentContexts,
+      featureContexts,
+      indexed,
+    );
     this.features = features;
     this.indexedOverrides = indexedOverrides;
     this.names = features.map((feature) => feature.name);
     this.protoName = hasProtoName(this.names);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
-    this.candidates = new CandidateTable(features);
+    this.candidates = new CandidateTable(features, overrides);
     this.featureNames = [...this.byName.keys()];
     this.tables = conditionTables({
       plans: table.plans,
@@ -242,7 +246,7 @@ export class CompiledEnvironment {
     const source =
       best === undefined
         ? (this.candidates.sources[this.decide(index, state)] as FlagSource)
-        : this.decideOverIdentity(feature, state, best);
+        : this.decideOverIdentity(index, state, best);
     return buildFlag(source, state.identityKey);
   }
 
@@ -301,15 +305,18 @@ export class CompiledEnvironment {
 
   /** Whether segment `index` matches in this evaluation (evaluated at most once). */
   private matches(state: EvaluationState, index: number): boolean {
-    const memo = this.scratch.segments;
-    const epoch = state.epoch;
-    const known = memo[index];
-    if (known === epoch) return true;
-    if (known === -epoch) return false;
+    const known = this.scratch.segments[index];
+    if (known === state.epoch) return true;
+    if (known === -state.epoch) return false;
+    return this.evaluateSegment(state, index);
+  }
+
+  /** Evaluates segment `index`, not yet known in this evaluation, and records the result in the memo. */
+  private evaluateSegment(state: EvaluationState, index: number): boolean {
     const offset = this.programOffsets[index] as number;
     const result =
       offset >= 0 ? holdsFlat(this.program, offset, state) : holds(this.matchers[index] as RuleNode, state);
-    memo[index] = result ? epoch : -epoch;
+    this.scratch.segments[index] = result ? state.epoch : -state.epoch;
     return result;
   }
 
@@ -337,7 +344,7 @@ export class CompiledEnvironment {
         }
         source = sources[k] as FlagSource;
       } else {
-        source = this.decideOverIdentity(features[i] as CompiledFeature, state, best);
+        source = this.decideOverIdentity(i, state, best);
       }
       chosen[i] = source;
       if (key === null) results[i] = source.plain;
@@ -364,21 +371,26 @@ export class CompiledEnvironment {
     const { start, segment } = this.candidates;
     const memo = this.scratch.segments;
     const epoch = state.epoch;
+    const unmatched = -epoch;
     const end = (start[f + 1] as number) - 1;
-    for (let k = start[f] as number; k < end; k++) {
+    let k = start[f] as number;
+    for (;;) {
+      // Skip the segments known not to match in a loop without calls: then the JIT checks the typed arrays once,
+      // not on every step as it must after a call that could have changed them.
+      while (k < end && memo[segment[k] as number] === unmatched) k++;
+      if (k === end) return end;
       const index = segment[k] as number;
-      const known = memo[index];
-      if (known === -epoch) continue;
-      if (known === epoch || this.matches(state, index)) return k;
+      if (memo[index] === epoch || this.evaluateSegment(state, index)) return k;
+      k++;
     }
-    return end;
   }
 
   /** {@link decide} for a feature with an identity override: a segment override ranked before it still wins. */
-  private decideOverIdentity(feature: CompiledFeature, state: EvaluationState, best: Candidate): FlagSource {
-    const segments = feature.segments;
-    for (let k = 0; k < segments.length && ranksBefore(feature, k, best); k++) {
-      if (this.matches(state, segments[k] as number)) return feature.sources[k] as FlagSource;
+  private decideOverIdentity(f: number, state: EvaluationState, best: Candidate): FlagSource {
+    const table = this.candidates;
+    const end = (table.start[f + 1] as number) - 1;
+    for (let k = table.start[f] as number; k < end && table.ranksBefore(k, best); k++) {
+      if (this.matches(state, table.segment[k] as number)) return table.sources[k] as FlagSource;
     }
     return best.source;
   }

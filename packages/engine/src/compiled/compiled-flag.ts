@@ -23,35 +23,55 @@ export interface FlagSource {
 
 const NO_FLAGS: readonly FlagResult[] = [];
 
+/**
+ * One frozen flag result. Built as a single literal (not spread from a base), so its properties live inside the
+ * object: a large environment holds tens of thousands of these, and an extra property array each was measurable
+ * in compile time and heap (bench/RESULTS.md).
+ */
 function flag(
-  feature: Record<string, unknown>,
+  name: string,
+  enabled: boolean,
+  metadata: Readonly<Record<string, unknown>> | undefined,
   value: ContextScalar,
   reason: string,
   variant: string | null,
 ): FlagResult {
-  const base = { name: feature.name as string, enabled: feature.enabled === true, value, reason, variant };
   return Object.freeze(
-    hasMetadata(feature.metadata)
-      ? { ...base, metadata: feature.metadata as Readonly<Record<string, unknown>> }
-      : base,
+    metadata === undefined
+      ? { name, enabled, value, reason, variant }
+      : { name, enabled, value, reason, variant, metadata },
   );
 }
 
-/** Prepares a feature context decided for `reason` (`DEFAULT` or `TARGETING_MATCH; segment=<name>`). */
-export function flagSource(feature: Record<string, unknown>, reason: string): FlagSource {
+/**
+ * Prepares a feature context decided for `reason` (`DEFAULT` or `TARGETING_MATCH; segment=<name>`). `name`, when
+ * given, is an equal string to use instead of the context's own (every override of a feature then shares the
+ * feature's name string rather than keeping its own copy from the parsed document).
+ */
+export function flagSource(
+  feature: Record<string, unknown>,
+  reason: string,
+  name = feature.name as string,
+): FlagSource {
   const value = (feature.value ?? null) as ContextScalar;
+  const enabled = feature.enabled === true;
+  const metadata = hasMetadata(feature.metadata)
+    ? (feature.metadata as Readonly<Record<string, unknown>>)
+    : undefined;
   const variants = Array.isArray(feature.variants) && feature.variants.length > 0 ? feature.variants : null;
   const placed = variants && placeVariants(variants);
   // Without a variant that can be chosen, the bucket does not matter: skip the hash.
   const reachable = placed?.some((variant) => variant.start < variant.limit) ? placed : null;
-  const plain = flag(feature, value, reason, null);
+  const plain = flag(name, enabled, metadata, value, reason, null);
   return {
     hashPrefix: reachable === null ? undefined : new HashPrefix(`${pyStrAny(feature.key)},`),
     variants: reachable,
     plain,
-    control: placed === null ? plain : flag(feature, value, reason, 'control'),
+    control: placed === null ? plain : flag(name, enabled, metadata, value, reason, 'control'),
     variantFlags:
-      reachable === null ? NO_FLAGS : reachable.map((v) => flag(feature, v.value, v.reason, v.key)),
+      reachable === null
+        ? NO_FLAGS
+        : reachable.map((v) => flag(name, enabled, metadata, v.value, v.reason, v.key)),
   };
 }
 

@@ -56,8 +56,8 @@ export class Scratch {
   readonly slotValues: PyValue[];
   /** Per distinct condition: 0/1 (false/true), or UNKNOWN until an expensive condition is first needed. */
   readonly conditions: Int8Array;
-  /** Per segment: ±epoch. */
-  readonly segments: Int32Array;
+  /** Per segment: ±epoch (a plain array, for the reason given in candidate-table.ts). */
+  readonly segments: number[];
   /** The identity key of the current evaluation, prepared for hashing. */
   readonly key = new HashSuffix();
 
@@ -65,7 +65,7 @@ export class Scratch {
     this.slotEpochs = new Int32Array(slots);
     this.slotValues = new Array<PyValue>(slots).fill(null);
     this.conditions = new Int8Array(conditions);
-    this.segments = new Int32Array(segments);
+    this.segments = new Array<number>(segments).fill(0);
   }
 
   next(): number {

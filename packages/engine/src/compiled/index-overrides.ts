@@ -12,14 +12,10 @@ export interface Candidate {
   readonly source: FlagSource;
 }
 
-/** A feature with its overrides from ordinary segments, best first, as parallel arrays for a tight walk. */
+/** A feature: its name and its default (its segment overrides are in the candidate table). */
 export interface CompiledFeature {
   readonly name: string;
   readonly source: FlagSource;
-  readonly segments: readonly number[];
-  readonly sources: readonly FlagSource[];
-  readonly priorities: readonly number[];
-  readonly seqs: readonly number[];
 }
 
 /** Whether candidate `a` comes before `b`: lower priority, then earlier in context order. */
@@ -27,10 +23,9 @@ export function before(a: Candidate, b: Candidate): boolean {
   return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
 }
 
-/** Whether the feature's `k`-th segment override comes before candidate `best`. */
-export function ranksBefore(feature: CompiledFeature, k: number, best: Candidate): boolean {
-  const priority = feature.priorities[k] as number;
-  return priority < best.priority || (priority === best.priority && (feature.seqs[k] as number) < best.seq);
+/** Sort order of {@link before} (priorities may be ±Infinity, so not a subtraction). */
+function byRank(a: Candidate, b: Candidate): number {
+  return a.priority < b.priority ? -1 : a.priority > b.priority ? 1 : a.seq - b.seq;
 }
 
 /** An identifier value as the identifier index spells it (identity-override segments list strings). */
@@ -48,55 +43,56 @@ export interface IndexedOverride {
 
 /**
  * Indexes every segment override by feature (spec §3.1, §3.8): overrides of ordinary segments become each
- * feature's candidate list, best first, so evaluation walks it to the first matching segment; overrides of
- * identity-override segments (`indexed`) are kept per segment, found through the identifier index instead.
- * Overrides of features absent from the context are ignored, as in the interpreter.
+ * feature's candidate list (`overrides`, parallel to `features`), best first, so evaluation walks it to the first
+ * matching segment; overrides of identity-override segments (`indexed`) are kept per segment, found through the
+ * identifier index instead. Overrides of features absent from the context are ignored, as in the interpreter.
  */
 export function indexOverrides(
   segmentContexts: readonly Record<string, unknown>[],
   featureContexts: readonly (Record<string, unknown> & { name: string })[],
   indexed: ReadonlySet<number>,
-): { features: CompiledFeature[]; indexedOverrides: Map<number, IndexedOverride[]> } {
-  const names = new Set(featureContexts.map((feature) => feature.name));
+): {
+  features: CompiledFeature[];
+  overrides: Candidate[][];
+  indexedOverrides: Map<number, IndexedOverride[]>;
+} {
+  // Each feature's name string, shared by the flag results of all its overrides.
+  const names = new Map(featureContexts.map((feature) => [feature.name, feature.name]));
   const regular = new Map<string, Candidate[]>();
   const indexedOverrides = new Map<number, { name: string; candidate: Candidate }[]>();
   let seq = 0;
   segmentContexts.forEach((segment, index) => {
     const reason = `TARGETING_MATCH; segment=${pyStrAny(segment.name)}`;
-    for (const override of Array.isArray(segment.overrides) ? segment.overrides : []) {
+    const overrides: readonly unknown[] = Array.isArray(segment.overrides) ? segment.overrides : [];
+    // Index loops, not for-of: compile code runs mostly unoptimised, where for-of allocates an iterator result per
+    // step (tens of thousands of overrides in a large environment).
+    for (let o = 0; o < overrides.length; o++) {
+      const override = overrides[o];
       if (!isRecord(override)) continue;
       seq++;
-      const name = override.name;
-      if (typeof name !== 'string' || !names.has(name)) continue; // overrides of absent features are ignored
+      const name = typeof override.name === 'string' ? names.get(override.name) : undefined;
+      if (name === undefined) continue; // overrides of absent features are ignored
       const candidate = {
         segment: index,
         priority: priorityOf(override),
         seq,
-        source: flagSource(override, reason),
+        source: flagSource(override, reason, name),
       };
       if (indexed.has(index)) {
         const list = indexedOverrides.get(index) ?? [];
         list.push({ name, candidate });
         indexedOverrides.set(index, list);
       } else {
-        const list = regular.get(name) ?? [];
-        list.push(candidate);
-        regular.set(name, list);
+        const list = regular.get(name);
+        if (list === undefined) regular.set(name, [candidate]);
+        else list.push(candidate);
       }
     }
   });
-  const features = featureContexts.map((feature) => {
-    const candidates = (regular.get(feature.name) ?? []).sort((a, b) =>
-      before(a, b) ? -1 : before(b, a) ? 1 : 0,
-    );
-    return {
-      name: feature.name,
-      source: flagSource(feature, 'DEFAULT'),
-      segments: candidates.map((candidate) => candidate.segment),
-      sources: candidates.map((candidate) => candidate.source),
-      priorities: candidates.map((candidate) => candidate.priority),
-      seqs: candidates.map((candidate) => candidate.seq),
-    };
-  });
-  return { features, indexedOverrides };
+  const features = featureContexts.map((feature) => ({
+    name: feature.name,
+    source: flagSource(feature, 'DEFAULT'),
+  }));
+  const overrides = featureContexts.map((feature) => (regular.get(feature.name) ?? []).sort(byRank));
+  return { features, overrides, indexedOverrides };
 }

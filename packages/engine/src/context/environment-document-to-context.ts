@@ -8,7 +8,11 @@ import type {
   SegmentContext,
   SegmentRule,
 } from './evaluation-context.ts';
-import { featureStateName, featureStateToFeatureContext } from './feature-state-to-feature-context.ts';
+import {
+  featureStateName,
+  featureStateToFeatureContext,
+  type MetadataCache,
+} from './feature-state-to-feature-context.ts';
 import { identityOverridesToSegments } from './identity-overrides-to-segments.ts';
 import { isRecord } from './resolve-property.ts';
 
@@ -50,12 +54,15 @@ function mapRule(rule: unknown): SegmentRule {
   };
 }
 
-function mapFeatureStates(states: unknown): FeatureContext[] {
+function mapFeatureStates(states: unknown, metadata: MetadataCache): FeatureContext[] {
   const contexts: FeatureContext[] = [];
-  for (const state of list(states)) {
+  const all = list(states);
+  // An index loop, not for-of: this runs mostly unoptimised, where for-of allocates an iterator result per step.
+  for (let i = 0; i < all.length; i++) {
+    const state = all[i];
     const name = featureStateName(state);
     if (name !== undefined)
-      contexts.push(featureStateToFeatureContext(state as Record<string, unknown>, name));
+      contexts.push(featureStateToFeatureContext(state as Record<string, unknown>, name, { metadata }));
   }
   return contexts;
 }
@@ -65,14 +72,15 @@ export function documentToContextTemplate(
   document: EnvironmentDocument,
 ): Required<Pick<EvaluationContext, 'environment' | 'features' | 'segments'>> {
   const doc: Record<string, unknown> = isRecord(document) ? document : {};
+  const metadata: MetadataCache = new Map();
   const features: Record<string, FeatureContext> = {};
-  for (const feature of mapFeatureStates(doc.feature_states)) features[feature.name] = feature;
+  for (const feature of mapFeatureStates(doc.feature_states, metadata)) features[feature.name] = feature;
   const segments: Record<string, SegmentContext> = {};
   const project = isRecord(doc.project) ? doc.project : {};
   for (const segment of list(project.segments)) {
     if (!isRecord(segment)) continue;
     const key = pyStrAny(segment.id);
-    const overrides = mapFeatureStates(segment.feature_states);
+    const overrides = mapFeatureStates(segment.feature_states, metadata);
     segments[key] = {
       key,
       name: pyStrAny(segment.name ?? ''),
@@ -81,7 +89,7 @@ export function documentToContextTemplate(
       metadata: Object.freeze({ source: 'api', id: segment.id ?? null }),
     };
   }
-  Object.assign(segments, identityOverridesToSegments(doc.identity_overrides));
+  Object.assign(segments, identityOverridesToSegments(doc.identity_overrides, metadata));
   return {
     environment: { key: pyStrAny(doc.api_key ?? ''), name: pyStrAny(doc.name ?? '') },
     features,

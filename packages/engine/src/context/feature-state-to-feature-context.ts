@@ -20,6 +20,10 @@ function exactVariantOrder(mv: Record<string, unknown>): bigint | undefined {
  * it exact.
  */
 function variantPriorities(values: readonly Record<string, unknown>[]): number[] {
+  // The usual case, every variant with a safe integer id, needs no BigInt (compiling a large document maps
+  // thousands of variants).
+  const ids = values.map((mv) => mv.id);
+  if (ids.every((id) => typeof id === 'number' && Number.isSafeInteger(id) && id > 0)) return ids as number[];
   const exact = values.map(exactVariantOrder);
   if (exact.every((key) => key !== undefined && key <= BigInt(Number.MAX_SAFE_INTEGER))) {
     return exact.map((key) => Number(key));
@@ -55,6 +59,25 @@ export function featureStateName(state: unknown): string | undefined {
 }
 
 /**
+ * Frozen `{id: feature.id}` metadata objects by feature id, shared by every feature state of one document: a large
+ * document has tens of thousands of overrides of a few hundred features, and the compiled environment keeps each
+ * override's metadata in its flag results.
+ */
+export type MetadataCache = Map<unknown, Readonly<Record<string, unknown>>>;
+
+function featureMetadata(id: unknown, cache: MetadataCache | undefined): Readonly<Record<string, unknown>> {
+  // Only primitives are shared (a Map would also merge -0 with 0, which deep equality tells apart).
+  const shareable =
+    cache !== undefined && (typeof id === 'string' || (typeof id === 'number' && !Object.is(id, -0)));
+  let metadata = shareable ? cache.get(id) : undefined;
+  if (metadata === undefined) {
+    metadata = Object.freeze({ id: id ?? null });
+    if (shareable) cache.set(id, metadata);
+  }
+  return metadata;
+}
+
+/**
  * Maps a document feature state to a feature context (spec §2.3): key = str(django_id) or featurestate_uuid
  * (Python's `str(django_id or featurestate_uuid)`), value, enabled, variants, segment priority when present, and
  * metadata `{id: feature.id}` (frozen: results share it). With `withVariants: false` the variants are dropped (identity overrides).
@@ -62,7 +85,12 @@ export function featureStateName(state: unknown): string | undefined {
 export function featureStateToFeatureContext(
   state: Record<string, unknown>,
   name: string,
-  options: { readonly key?: string; readonly priority?: number; readonly withVariants?: boolean } = {},
+  options: {
+    readonly key?: string;
+    readonly priority?: number;
+    readonly withVariants?: boolean;
+    readonly metadata?: MetadataCache;
+  } = {},
 ): FeatureContext {
   const feature = isRecord(state.feature) ? state.feature : {};
   const seed = state.django_id || state.featurestate_uuid;
@@ -71,14 +99,18 @@ export function featureStateToFeatureContext(
   const priority = options.priority ?? segmentPriority;
   const variants =
     options.withVariants === false ? undefined : mapVariants(state.multivariate_feature_state_values);
-  const context: { -readonly [K in keyof FeatureContext]: FeatureContext[K] } = {
-    key: options.key ?? (seed ? pyStrAny(seed) : ''),
-    name,
-    enabled: state.enabled === true,
-    value: (state.feature_state_value ?? null) as ContextScalar,
-  };
-  if (variants !== undefined) context.variants = variants;
-  if (priority !== undefined) context.priority = priority;
-  context.metadata = Object.freeze({ id: feature.id ?? null });
-  return context;
+  const key = options.key ?? (seed ? pyStrAny(seed) : '');
+  const enabled = state.enabled === true;
+  const value = (state.feature_state_value ?? null) as ContextScalar;
+  const metadata = featureMetadata(feature.id, options.metadata);
+  // One literal per shape (optional fields absent, not undefined), so every property is stored in the object:
+  // adding fields afterwards allocated a second backing store for each of a large document's feature states.
+  if (variants === undefined) {
+    return priority === undefined
+      ? { key, name, enabled, value, metadata }
+      : { key, name, enabled, value, priority, metadata };
+  }
+  return priority === undefined
+    ? { key, name, enabled, value, variants, metadata }
+    : { key, name, enabled, value, variants, priority, metadata };
 }

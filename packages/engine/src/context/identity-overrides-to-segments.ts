@@ -1,7 +1,11 @@
 import { compareStrings } from '../python/py-compare.ts';
 import { pyStrAny } from '../python/py-str.ts';
 import type { FeatureContext, SegmentContext } from './evaluation-context.ts';
-import { featureStateName, featureStateToFeatureContext } from './feature-state-to-feature-context.ts';
+import {
+  featureStateName,
+  featureStateToFeatureContext,
+  type MetadataCache,
+} from './feature-state-to-feature-context.ts';
 import { isRecord } from './resolve-property.ts';
 
 /**
@@ -32,7 +36,10 @@ export const IDENTITY_OVERRIDES_SOURCE = 'identity_overrides';
  * and no variants, and metadata `{id: feature.id}`. Segment keys `identity_overrides.<n>` are not integer-like, so
  * these segments come after the API segments in iteration order.
  */
-export function identityOverridesToSegments(identityOverrides: unknown): Record<string, SegmentContext> {
+export function identityOverridesToSegments(
+  identityOverrides: unknown,
+  metadata: MetadataCache,
+): Record<string, SegmentContext> {
   const groups = new Map<string, { identifiers: string[]; overrides: FeatureContext[] }>();
   for (const identity of Array.isArray(identityOverrides) ? identityOverrides : []) {
     if (!isRecord(identity) || typeof identity.identifier !== 'string') continue;
@@ -46,6 +53,7 @@ export function identityOverridesToSegments(identityOverrides: unknown): Record<
         key: '',
         priority: Number.NEGATIVE_INFINITY,
         withVariants: false,
+        metadata,
       }),
     );
     const groupKey = overrides

@@ -1,5 +1,6 @@
 import type { ContextScalar } from '../context/evaluation-context.ts';
 import { pyStr } from '../python/py-str.ts';
+import { insertionSort } from '../support/insertion-sort.ts';
 import { priorityOf } from './priority.ts';
 
 /** A multivariate variant laid out on the [0, 100) line, with its reason string built once. */
@@ -24,7 +25,7 @@ export function placeVariants(variants: readonly unknown[]): PlacedVariant[] {
       (entry): entry is { variant: Record<string, unknown>; index: number } =>
         typeof entry.variant === 'object' && entry.variant !== null,
     );
-  entries.sort((a, b) => priorityOf(a.variant) - priorityOf(b.variant) || a.index - b.index);
+  insertionSort(entries, (a, b) => priorityOf(a.variant) - priorityOf(b.variant) || a.index - b.index);
   const placed: PlacedVariant[] = [];
   let start = 0;
   for (const { variant } of entries) {
@@ -51,7 +52,10 @@ export function pickVariant(placed: readonly PlacedVariant[], percentage: number
 /** Python truthiness of a metadata value: the engine only reports non-empty metadata. */
 export function hasMetadata(metadata: unknown): boolean {
   if (typeof metadata === 'object' && metadata !== null) {
-    return Array.isArray(metadata) ? metadata.length > 0 : Object.keys(metadata).length > 0;
+    if (Array.isArray(metadata)) return metadata.length > 0;
+    // Object.keys(metadata).length > 0 without allocating the keys: called for every flag source at compile time.
+    for (const key in metadata) if (Object.hasOwn(metadata, key)) return true;
+    return false;
   }
   return Boolean(metadata);
 }

@@ -25,19 +25,37 @@ function valueText(value: unknown): string | null {
   return value === null || value === undefined ? null : pyStrAny(value);
 }
 
+function isConditionRecord(condition: unknown): condition is Record<string, unknown> {
+  return typeof condition === 'object' && condition !== null && !Array.isArray(condition);
+}
+
+/**
+ * The identity of a condition: equal keys mean equal prepared conditions (same property, operator, value and,
+ * for splits, segment key). Cheap next to preparing it, so a compiler can look a condition up before preparing
+ * it (segments repeat conditions).
+ */
+export function conditionKey(condition: unknown, segmentKey: unknown): string {
+  if (!isConditionRecord(condition)) return 'never';
+  const plan = planProperty(condition.property);
+  const operator = condition.operator;
+  const value = condition.value;
+  const property = plan.kind === 'none' ? '' : plan.name;
+  const key = `${typeof operator}:${pyStrAny(operator)}\u0000string:${property}\u0000${typeof value}:${pyStrAny(value)}`;
+  return operator === 'PERCENTAGE_SPLIT' ? `${key}:${pyStrAny(segmentKey)}` : key;
+}
+
 /**
  * Prepares a segment condition. Unknown operators and malformed conditions never match.
  */
 export function prepareCondition(condition: unknown, segmentKey: unknown): ConditionSpec {
   const spec = new ConditionSpec();
-  if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) return spec;
-  const fields = condition as Record<string, unknown>;
+  if (!isConditionRecord(condition)) return spec;
+  const fields = condition;
   const plan = planProperty(fields.property);
   const operator = fields.operator;
   const value = fields.value;
   spec.plan = plan;
-  const property = plan.kind === 'none' ? '' : plan.name;
-  spec.key = [operator, property, value].map((part) => `${typeof part}:${pyStrAny(part)}`).join('\u0000');
+  spec.key = conditionKey(condition, segmentKey);
   spec.cost = 1;
   const text = valueText(value);
   spec.text = text ?? 'None';
@@ -49,7 +67,6 @@ export function prepareCondition(condition: unknown, segmentKey: unknown): Condi
       spec.values = new Set(values);
     }
   } else if (operator === 'PERCENTAGE_SPLIT') {
-    spec.key += `:${pyStrAny(segmentKey)}`;
     spec.cost = 10;
     if (preparePercentageSplit(spec, text, pyStrAny(segmentKey))) {
       spec.op = plan.kind === 'none' ? Op.SPLIT_ON_KEY : Op.SPLIT_ON_VALUE;
