@@ -24,6 +24,9 @@ export class HashPrefix {
   }
 }
 
+/** Prefixes shorter than this many bytes (all the usual "<id>," keys) hash through the per-length block cache. */
+const MAX_CACHED_PREFIX = 24;
+
 /** A hash-input suffix (the identity key), prepared once per evaluation at the four byte alignments. */
 export class HashSuffix {
   text = '';
@@ -34,11 +37,23 @@ export class HashSuffix {
   private message = new Int32Array(64);
   /** The second lane's message: always one block. */
   private readonly second = new Int32Array(16);
+  /**
+   * One-block messages by lane and prefix length (`lane * MAX_CACHED_PREFIX + length`), stamped with the
+   * `generation` of the text they were laid out for. Two prefixes of the same length differ only in the words
+   * the prefix touches: the shifted text, padding and length words after them stay valid for the whole
+   * evaluation, so most hashes write two words instead of sixteen.
+   */
+  private readonly blocks: (Int32Array | null)[] = new Array<Int32Array | null>(2 * MAX_CACHED_PREFIX).fill(
+    null,
+  );
+  private readonly stamps: number[] = new Array<number>(2 * MAX_CACHED_PREFIX).fill(0);
+  private generation = 0;
 
   /** Prepares `text` (reusing this object's buffers). */
   set(text: string): void {
     if (text === this.text && this.byteLength > 0) return;
     this.text = text;
+    this.generation++;
     const bytes = utf8Bytes(text);
     this.byteLength = bytes.length;
     const stride = (bytes.length >> 2) + 2;
@@ -60,8 +75,13 @@ export class HashSuffix {
 
   /** `hashedPercentage([prefix, this])` — the prefix includes the ',' separator. */
   percentage(prefix: HashPrefix): number {
-    const wordCount = this.fill(prefix, 0);
-    const value = (md5WordsModulo(this.message, wordCount, 9999) / 9998) * 100;
+    let value: number;
+    if (prefix.byteLength < MAX_CACHED_PREFIX && prefix.byteLength + this.byteLength <= 55) {
+      value = (md5WordsModulo(this.block(prefix, 0), 16, 9999) / 9998) * 100;
+    } else {
+      const wordCount = this.fill(prefix, 0);
+      value = (md5WordsModulo(this.message, wordCount, 9999) / 9998) * 100;
+    }
     return value !== 100 ? value : hashedPercentageOf(prefix.text, this.text);
   }
 
@@ -75,13 +95,47 @@ export class HashSuffix {
       out[1] = this.percentage(second);
       return;
     }
-    this.fill(first, 0);
-    this.fill(second, 1);
-    md5WordsModulo2(this.message, this.second, 9999, out);
+    if (first.byteLength < MAX_CACHED_PREFIX && second.byteLength < MAX_CACHED_PREFIX) {
+      md5WordsModulo2(this.block(first, 0), this.block(second, 1), 9999, out);
+    } else {
+      this.fill(first, 0);
+      this.fill(second, 1);
+      md5WordsModulo2(this.message, this.second, 9999, out);
+    }
     for (let lane = 0; lane < 2; lane++) {
       const value = ((out[lane] as number) / 9998) * 100;
       out[lane] = value !== 100 ? value : hashedPercentageOf((lane === 0 ? first : second).text, this.text);
     }
+  }
+
+  /**
+   * The one-block padded message `prefix + this` (at most 55 bytes, prefix shorter than MAX_CACHED_PREFIX) in
+   * the lane's buffer for this prefix length: laid out in full once per text, then only the prefix words.
+   */
+  private block(prefix: HashPrefix, lane: 0 | 1): Int32Array {
+    const slot = lane * MAX_CACHED_PREFIX + prefix.byteLength;
+    let m = this.blocks[slot] as Int32Array | null;
+    if (m === null) {
+      m = new Int32Array(16);
+      this.blocks[slot] = m;
+    }
+    const whole = prefix.byteLength >> 2;
+    const alignment = prefix.byteLength & 3;
+    const base = alignment * this.stride;
+    const suffixWords = this.words;
+    if (this.stamps[slot] !== this.generation) {
+      this.stamps[slot] = this.generation;
+      const length = prefix.byteLength + this.byteLength;
+      const suffixCount = (alignment + this.byteLength + 4) >> 2;
+      for (let k = 1; k < suffixCount; k++) m[whole + k] = suffixWords[base + k] as number;
+      for (let k = whole + suffixCount; k < 14; k++) m[k] = 0;
+      m[14] = length * 8;
+      m[15] = 0;
+    }
+    const prefixWords = prefix.words;
+    for (let k = 0; k < whole; k++) m[k] = prefixWords[k] as number;
+    m[whole] = (alignment === 0 ? 0 : (prefixWords[whole] as number)) | (suffixWords[base] as number);
+    return m;
   }
 
   /** Writes the padded message `prefix + this` into lane 0 or 1's buffer; returns its word count. */
