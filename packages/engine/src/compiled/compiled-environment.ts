@@ -75,8 +75,8 @@ export class CompiledEnvironment {
   private readonly candidates: CandidateTable;
   private readonly matchers: readonly RuleNode[];
   /** Flat programs of the segments of the common shape (see encodeFlat); offset -1 means "use the tree". */
-  private readonly program: Int32Array;
-  private readonly programOffsets: Int32Array;
+  private readonly program: readonly number[];
+  private readonly programOffsets: readonly number[];
   private readonly segmentResults: readonly SegmentResult[];
   private readonly scratch: Scratch;
   private readonly tables: Tables;
@@ -112,14 +112,14 @@ export class CompiledEnvironment {
       return INDEXED_NODE; // membership comes from the identifier index
     });
     const program: number[] = [];
-    this.programOffsets = Int32Array.from(this.matchers, (node) => {
+    this.programOffsets = this.matchers.map((node) => {
       const flat = node === INDEXED_NODE ? undefined : encodeFlat(node);
       if (flat === undefined) return -1;
       const offset = program.length;
       for (let i = 0; i < flat.length; i++) program.push(flat[i] as number);
       return offset;
     });
-    this.program = Int32Array.from(program);
+    this.program = program;
     this.segmentResults = segmentContexts.map((segment) =>
       Object.freeze(
         hasMetadata(segment.metadata)
@@ -326,25 +326,41 @@ export class CompiledEnvironment {
    */
   private flagResults(state: EvaluationState): readonly FlagResult[] {
     const indexed = this.indexedBest(state);
-    const features = this.features;
-    const { sources, fixed } = this.candidates;
+    const names = this.names;
+    const { start, segment, sources, fixed } = this.candidates;
+    const memo = this.scratch.segments;
+    const epoch = state.epoch;
+    const unmatched = -epoch;
     const chosen = this.chosen;
     const results = this.results;
     const key = state.identityKey;
     let pending = -1;
-    for (let i = 0; i < features.length; i++) {
+    // One pass over the candidate table: `k` walks feature i's entries (its default, segment -1, comes last) to
+    // the first whose segment matches — decide() inlined by hand, so that each feature costs little more than
+    // its entries (the loop runs for every feature of every evaluation).
+    let k = 0;
+    for (let i = 0; i < names.length; i++) {
       let source: FlagSource;
-      const best = indexed === undefined ? undefined : indexed.get(this.names[i] as string);
+      const best = indexed === undefined ? undefined : indexed.get(names[i] as string);
       if (best === undefined) {
-        const k = this.decide(i, state);
-        const result = key === null ? null : (fixed[k] as FlagResult | null);
+        for (;;) {
+          let index = segment[k] as number;
+          // Segments known not to match, skipped in a loop without calls (see decide()).
+          while (index >= 0 && memo[index] === unmatched) index = segment[++k] as number;
+          if (index < 0 || memo[index] === epoch || this.evaluateSegment(state, index)) break;
+          k++;
+        }
+        const decided = k;
+        k = start[i + 1] as number;
+        const result = key === null ? null : (fixed[decided] as FlagResult | null);
         if (result !== null) {
           results[i] = result; // the common case: no variants, and the source object is not even read
           continue;
         }
-        source = sources[k] as FlagSource;
+        source = sources[decided] as FlagSource;
       } else {
         source = this.decideOverIdentity(i, state, best);
+        k = start[i + 1] as number;
       }
       chosen[i] = source;
       if (key === null) results[i] = source.plain;

@@ -16,9 +16,11 @@ export interface Tables {
   readonly slots: readonly number[];
   /** The context without identity, for `$.` paths. */
   readonly template: Readonly<Record<string, unknown>>;
-  /** The ids of the cheap conditions (see evaluateCheapConditions), and the initial condition results. */
-  readonly cheap: Int32Array;
-  readonly initial: Int8Array;
+  /** The ids of the cheap conditions (see evaluateCheapConditions), grouped by property slot, and their slots. */
+  readonly cheap: readonly number[];
+  readonly cheapSlots: readonly number[];
+  /** The ids of the expensive conditions, evaluated on first use. */
+  readonly expensive: readonly number[];
   /** The cheap conditions that compare numbers, testable without their specs. */
   readonly numeric: NumericConditions;
 }
@@ -37,11 +39,22 @@ const UNKNOWN = 2;
 const EXPENSIVE = 5;
 
 /** The tables of an environment: those given, and which conditions are cheap. */
-export function conditionTables(tables: Omit<Tables, 'cheap' | 'initial' | 'numeric'>): Tables {
-  const cheap = tables.specs.flatMap((spec, id) => (spec.cost >= EXPENSIVE ? [] : [id]));
-  const initial = Int8Array.from(tables.specs, (spec) => (spec.cost >= EXPENSIVE ? UNKNOWN : 0));
-  const ids = Int32Array.from(cheap);
-  return { ...tables, cheap: ids, initial, numeric: new NumericConditions(tables.specs, ids) };
+export function conditionTables(
+  tables: Omit<Tables, 'cheap' | 'cheapSlots' | 'expensive' | 'numeric'>,
+): Tables {
+  const ids = tables.specs.map((_, id) => id);
+  // Grouped by slot (stable), so the cheap pass resolves each property once, without a memo check per condition.
+  const cheap = ids
+    .filter((id) => (tables.specs[id] as ConditionSpec).cost < EXPENSIVE)
+    .sort((a, b) => (tables.slots[a] as number) - (tables.slots[b] as number) || a - b);
+  const expensive = ids.filter((id) => (tables.specs[id] as ConditionSpec).cost >= EXPENSIVE);
+  return {
+    ...tables,
+    cheap,
+    cheapSlots: cheap.map((id) => tables.slots[id] as number),
+    expensive,
+    numeric: new NumericConditions(tables.specs, cheap),
+  };
 }
 
 /**
@@ -54,8 +67,11 @@ export class Scratch {
   /** Per property slot: the epoch of the cached value, and the value. */
   readonly slotEpochs: Int32Array;
   readonly slotValues: PyValue[];
-  /** Per distinct condition: 0/1 (false/true), or UNKNOWN until an expensive condition is first needed. */
-  readonly conditions: Int8Array;
+  /**
+   * Per distinct condition: 0/1 (false/true), or UNKNOWN until an expensive condition is first needed. Plain
+   * arrays of small integers here and in the other per-evaluation tables, for the reason in candidate-table.ts.
+   */
+  readonly conditions: number[];
   /** Per segment: ±epoch (a plain array, for the reason given in candidate-table.ts). */
   readonly segments: number[];
   /** The identity key of the current evaluation, prepared for hashing. */
@@ -64,7 +80,7 @@ export class Scratch {
   constructor(slots: number, conditions: number, segments: number) {
     this.slotEpochs = new Int32Array(slots);
     this.slotValues = new Array<PyValue>(slots).fill(null);
-    this.conditions = new Int8Array(conditions);
+    this.conditions = new Array<number>(conditions).fill(0);
     this.segments = new Array<number>(segments).fill(0);
   }
 
@@ -90,7 +106,7 @@ export class EvaluationState {
   /** The identity key prepared for hashing (null without an identity). */
   readonly identityKey: HashSuffix | null;
   /** Condition results of this evaluation: 0 false, 1 true, 2 not evaluated yet. */
-  readonly conditionResults: Int8Array;
+  readonly conditionResults: number[];
   private readonly scratch: Scratch;
   private readonly tables: Tables;
   private view: Record<string, unknown> | undefined;
@@ -131,13 +147,19 @@ export class EvaluationState {
    * first use. Conditions are pure, so evaluating more of them than the interpreter would changes nothing.
    */
   evaluateCheapConditions(): void {
-    const { specs, slots, cheap, initial, numeric } = this.tables;
+    const { specs, cheap, cheapSlots, expensive, numeric } = this.tables;
     const { op, intCast, floatCast } = numeric;
     const results = this.scratch.conditions;
-    results.set(initial); // expensive conditions are not even read (their spec objects stay out of the cache)
+    // Expensive conditions are not even read (their spec objects stay out of the cache).
+    for (let i = 0; i < expensive.length; i++) results[expensive[i] as number] = UNKNOWN;
+    let slot = -1;
+    let value: PyValue = null;
     for (let i = 0; i < cheap.length; i++) {
       const id = cheap[i] as number;
-      const value = this.value(slots[id] as number);
+      if (cheapSlots[i] !== slot) {
+        slot = cheapSlots[i] as number;
+        value = this.value(slot);
+      }
       const code = op[i] as number;
       const holds =
         code !== 0 && typeof value === 'number'

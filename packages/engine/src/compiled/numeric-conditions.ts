@@ -9,14 +9,16 @@ import { type ConditionSpec, Op } from '../segments/condition-spec.ts';
  * float), and NaN is unequal to and unordered with everything.
  */
 export class NumericConditions {
-  readonly op: Int8Array;
-  readonly intCast: Float64Array;
-  readonly floatCast: Float64Array;
+  // Plain arrays (small integers, doubles): see candidate-table.ts for why not typed arrays.
+  readonly op: number[];
+  readonly intCast: number[];
+  readonly floatCast: number[];
 
-  constructor(specs: readonly ConditionSpec[], cheap: Int32Array) {
-    this.op = new Int8Array(cheap.length);
-    this.intCast = new Float64Array(cheap.length);
-    this.floatCast = new Float64Array(cheap.length);
+  constructor(specs: readonly ConditionSpec[], cheap: readonly number[]) {
+    this.op = new Array<number>(cheap.length).fill(0);
+    // Filled with a non-integer so the arrays hold unboxed doubles from the start (0.5 is never read: op 0).
+    this.intCast = new Array<number>(cheap.length).fill(0.5);
+    this.floatCast = new Array<number>(cheap.length).fill(0.5);
     cheap.forEach((id, i) => {
       const spec = specs[id] as ConditionSpec;
       const ordered = spec.op >= Op.EQUAL && spec.op <= Op.LESS_THAN_INCLUSIVE;

@@ -6,7 +6,7 @@ import type { EvaluationState } from './evaluation-state.ts';
 
 // Condition results are read straight from the table filled by the cheap-condition pass (0 false, 1 true);
 // only an expensive condition not evaluated yet (2) costs a call.
-function conditionsHold(node: RuleNode, state: EvaluationState, results: Int8Array): boolean {
+function conditionsHold(node: RuleNode, state: EvaluationState, results: readonly number[]): boolean {
   const ids = node.conditions;
   const count = ids.length;
   if (count === 0) return true;
@@ -74,7 +74,7 @@ export function encodeFlat(node: RuleNode): number[] | undefined {
 }
 
 /** Evaluates a program of {@link encodeFlat} starting at `offset`. */
-export function holdsFlat(program: Int32Array, offset: number, state: EvaluationState): boolean {
+export function holdsFlat(program: readonly number[], offset: number, state: EvaluationState): boolean {
   const results = state.conditionResults;
   let pc = offset;
   const clauses = program[pc++] as number;
