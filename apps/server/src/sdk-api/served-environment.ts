@@ -5,6 +5,7 @@ import {
   type FlagResult,
 } from '@vexil/engine';
 import type { StoredDocument } from '../environment-document/index.ts';
+import { EncodedBody } from './encoded-body.ts';
 
 /** What the document does not carry but Core's flag objects show (read from `features` when a document loads). */
 export interface FeatureDetails {
@@ -65,8 +66,8 @@ export class ServedEnvironment {
   readonly environmentId: number;
   readonly dataVersion: number;
   readonly updatedAt: Date;
-  /** The document body exactly as stored (GET /environment-document/). */
-  readonly documentBody: string;
+  /** The document body exactly as stored (GET /environment-document/), with its compressed forms. */
+  readonly documentBody: EncodedBody;
   readonly documentBytes: number;
   readonly compiled: CompiledEnvironment;
   /** Analytics accept counts only for these. */
@@ -82,8 +83,8 @@ export class ServedEnvironment {
   readonly updatedAtHeader: string;
   readonly lastModifiedHeader: string;
   readonly #features: readonly ServedFeature[];
-  /** Encoded once: sending a Buffer skips the per-request UTF-8 encoding of a body that can be 100 KB. */
-  readonly #flagsBody: Record<Origin, Buffer>;
+  /** Encoded once: sending bytes skips the per-request UTF-8 encoding (and compression) of a 100 KB body. */
+  readonly #flagsBody: Record<Origin, EncodedBody>;
   readonly #flagByName: Record<Origin, Map<string, string>>;
 
   constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
@@ -91,7 +92,7 @@ export class ServedEnvironment {
     this.environmentId = stored.environmentId;
     this.dataVersion = stored.dataVersion;
     this.updatedAt = stored.dataUpdatedAt;
-    this.documentBody = stored.document;
+    this.documentBody = new EncodedBody(stored.document);
     this.documentBytes = stored.sizeBytes;
     this.compiled = compileEnvironment(document as EnvironmentDocument);
     this.featureNames = new Set(this.compiled.featureNames);
@@ -137,7 +138,7 @@ export class ServedEnvironment {
 
     // Environment flags never depend on the request beyond the key's origin: serialize both forms now.
     const environmentFlags = this.compiled.evaluateFlags();
-    this.#flagsBody = { client: Buffer.alloc(0), server: Buffer.alloc(0) };
+    const bodies: Partial<Record<Origin, EncodedBody>> = {};
     this.#flagByName = { client: new Map(), server: new Map() };
     for (const origin of ['client', 'server'] as const) {
       const parts: string[] = [];
@@ -148,12 +149,13 @@ export class ServedEnvironment {
         parts.push(text);
         this.#flagByName[origin].set(flag.name.toLowerCase(), text);
       }
-      this.#flagsBody[origin] = Buffer.from(`[${parts.join(',')}]`);
+      bodies[origin] = new EncodedBody(`[${parts.join(',')}]`);
     }
+    this.#flagsBody = bodies as Record<Origin, EncodedBody>;
   }
 
   /** GET /flags/ body for this origin. */
-  flagsBody(origin: Origin): Buffer {
+  flagsBody(origin: Origin): EncodedBody {
     return this.#flagsBody[origin];
   }
 
