@@ -144,7 +144,7 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       identifier,
       traits: traits ?? [],
       transient: transient === true,
-    })) as string;
+    })) as Buffer;
     return sendJson(reply, environment, body);
   });
 

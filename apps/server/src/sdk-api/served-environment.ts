@@ -53,6 +53,8 @@ interface ServedFeature {
   middle: string;
 }
 
+const MAX_FRAGMENTS_PER_FEATURE = 256;
+
 /** Django's datetime format in DRF responses: microseconds and `Z`. */
 function djangoDate(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -86,6 +88,12 @@ export class ServedEnvironment {
   /** Encoded once: sending bytes skips the per-request UTF-8 encoding (and compression) of a 100 KB body. */
   readonly #flagsBody: Record<Origin, EncodedBody>;
   readonly #flagByName: Record<Origin, Map<string, string>>;
+  /**
+   * Identity flag objects as UTF-8 bytes, per feature, by value, variant and enabled. A feature's values come from
+   * its document (default, overrides, variants), so each cache stays small; building a 90 KB identity response from
+   * these instead of from strings skips most of its string building and its UTF-8 encoding.
+   */
+  readonly #identityFragments: Array<Map<unknown, Map<string | null, [Buffer?, Buffer?]>>>;
 
   constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
     const document = JSON.parse(stored.document) as DocSettings;
@@ -152,6 +160,7 @@ export class ServedEnvironment {
       bodies[origin] = new EncodedBody(`[${parts.join(',')}]`);
     }
     this.#flagsBody = bodies as Record<Origin, EncodedBody>;
+    this.#identityFragments = this.#features.map(() => new Map());
   }
 
   /** GET /flags/ body for this origin. */
@@ -180,6 +189,44 @@ export class ServedEnvironment {
       parts.push(text);
     }
     return wanted !== undefined ? undefined : `[${parts.join(',')}]`;
+  }
+
+  /**
+   * The same list as identityFlagsJson without `feature`, as byte fragments to concatenate (no separators or
+   * brackets: the caller adds them). Fragments are cached per outcome, bounded per feature.
+   */
+  identityFlagsFragments(flags: readonly FlagResult[], origin: Origin): Buffer[] {
+    const out: Buffer[] = [];
+    for (let i = 0; i < flags.length; i++) {
+      const flag = flags[i] as FlagResult;
+      if (!this.#visible(i, flag, origin, false)) continue;
+      out.push(this.#identityFragment(i, flag));
+    }
+    return out;
+  }
+
+  #identityFragment(index: number, flag: FlagResult): Buffer {
+    const byValue = this.#identityFragments[index] as Map<unknown, Map<string | null, [Buffer?, Buffer?]>>;
+    let byVariant = byValue.get(flag.value);
+    if (!byVariant) {
+      // A bound against a feature whose values are not few (should not happen: they come from the document).
+      if (byValue.size >= MAX_FRAGMENTS_PER_FEATURE) return Buffer.from(this.#flagJson(index, flag, true));
+      byVariant = new Map();
+      byValue.set(flag.value, byVariant);
+    }
+    const variant = flag.variant ?? null;
+    let pair = byVariant.get(variant);
+    if (!pair) {
+      pair = [];
+      byVariant.set(variant, pair);
+    }
+    const slot = flag.enabled ? 1 : 0;
+    let bytes = pair[slot];
+    if (!bytes) {
+      bytes = Buffer.from(this.#flagJson(index, flag, true));
+      pair[slot] = bytes;
+    }
+    return bytes;
   }
 
   /**
