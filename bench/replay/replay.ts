@@ -26,6 +26,8 @@ const GEN = process.env.VEXIL_GEN_ENV_DOC ?? path.resolve(ROOT, '../shared/tools
 const ADMIN_URL = process.env.VEXIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DOCUMENT_CHANNEL = 'vexil_environment_documents';
 const REBUILD_TASK = 'environment-document.rebuild';
+/** The serving process's line per document it starts serving (sdk-api/served-environments.ts). */
+const DOCUMENT_LOADED = 'sdk-api: environment document loaded';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -75,7 +77,11 @@ function startProcess(name: string, env: Record<string, string>): Promise<Proc> 
               await new Promise((r) => child.on('exit', r));
             },
           });
-        } else if (entry.msg === 'environment document rebuilt' || Number(entry.level) >= 50) {
+        } else if (
+          entry.msg === 'environment document rebuilt' ||
+          entry.msg === DOCUMENT_LOADED ||
+          Number(entry.level) >= 50
+        ) {
           lines.push(entry);
         }
       }
@@ -279,6 +285,9 @@ async function main() {
     const builds = tasks.flatMap((t) => t.lines.filter((l) => l.msg === 'environment document rebuilt'));
     const buildMs = builds.map((b) => Number(b.buildMs)).sort((a, b) => a - b);
     const writeMs = builds.map((b) => Number(b.writeMs)).sort((a, b) => a - b);
+    const loads = api.lines.filter((l) => l.msg === DOCUMENT_LOADED);
+    const loadReadMs = loads.map((l) => Number(l.readMs)).sort((a, b) => a - b);
+    const loadCompileMs = loads.map((l) => Number(l.compileMs)).sort((a, b) => a - b);
     const errors = procs.flatMap((p) => p.lines.filter((l) => Number(l.level) >= 50));
 
     const out = [
@@ -292,6 +301,7 @@ async function main() {
       `- Seed-scale import: ${Math.round(importMs)} ms; stored document ${docRow[0]?.size_bytes} bytes, last build ${docRow[0]?.build_ms} ms.`,
       `- Changes: ${CHANGES} (${kinds.flag} flag values, ${kinds.segmentOverride} segment overrides, ${kinds.identityOverride} identity overrides, ${kinds.sample} probe samples) by ${CLIENTS} clients in ${(changesMs / 1000).toFixed(1)} s (${Math.round(CHANGES / (changesMs / 1000))} changes/s); documents caught up ${((drainedMs - changesMs) / 1000).toFixed(1)} s after the last change.`,
       `- Rebuild tasks: ${runs.map((r) => `${r.n} ${r.state} (run avg ${r.avg_ms} ms, max ${r.max_ms} ms)`).join(', ')}; build (snapshot read + serialize) p50 ${percentile(buildMs, 50)} ms, max ${buildMs[buildMs.length - 1]} ms; store + NOTIFY p50 ${percentile(writeMs, 50)} ms, max ${writeMs[writeMs.length - 1]} ms.`,
+      `- Serving reloads: ${loads.length}; read (document + feature details) p50 ${percentile(loadReadMs, 50)} ms, max ${loadReadMs[loadReadMs.length - 1]} ms; compile p50 ${percentile(loadCompileMs, 50)} ms, max ${loadCompileMs[loadCompileMs.length - 1]} ms.`,
       `- Peak RSS (VmHWM) of the task processes: ${tasks.map((t) => `${peakRssMb(t.pid)} MB`).join(', ')}; api process ${peakRssMb(api.pid)} MB.`,
       `- Change-to-visible latency over ${latencies.length} samples (${
         mode === 'sdk'
