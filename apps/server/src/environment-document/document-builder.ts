@@ -87,6 +87,8 @@ export async function buildEnvironmentDocument(
       );
       first = false;
     }
+    // A short page is the last one: not asking again saves a round trip through the worker's database proxy.
+    if (segments.length < SEGMENT_PAGE) break;
     after = ids[ids.length - 1] as number;
   }
   push(']},"feature_states":[');
@@ -101,6 +103,7 @@ export async function buildEnvironmentDocument(
       first = false;
     }
     counts.featureStates += page.length;
+    if (page.length < PAGE) break;
     after = (page[page.length - 1] as StateRow).feature_id;
   }
   push('],"identity_overrides":[');
@@ -132,6 +135,7 @@ export async function buildEnvironmentDocument(
       );
       first = false;
     }
+    if (identities.length < PAGE) break;
     after = (identities[identities.length - 1] as { id: number }).id;
   }
   push(']}');
