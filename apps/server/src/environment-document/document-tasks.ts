@@ -45,15 +45,13 @@ export const rebuildEnvironmentDocumentTask = defineTask<{ environmentId: number
     }
     const buildMs = Math.round(performance.now() - started);
     const written = performance.now();
-    const stored = await db.transaction().execute((trx) =>
-      new EnvironmentDocumentStore(trx).write(trx, {
-        environmentId,
-        dataVersion: built.dataVersion,
-        dataUpdatedAt: built.dataUpdatedAt,
-        document: built.document,
-        buildMs,
-      }),
-    );
+    const stored = await new EnvironmentDocumentStore(db).write(db, {
+      environmentId,
+      dataVersion: built.dataVersion,
+      dataUpdatedAt: built.dataUpdatedAt,
+      document: built.document,
+      buildMs,
+    });
     log.info(REBUILT_MESSAGE, {
       environmentId,
       dataVersion: built.dataVersion,
