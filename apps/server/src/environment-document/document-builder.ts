@@ -65,6 +65,7 @@ export async function buildEnvironmentDocument(
   const push = (s: string) => parts.push(s);
 
   push(headerPrefix(header, await serverKeyOnlyFeatureIds(db, header.project_id)));
+  const fingerprints = cache && (await overrideFingerprints(db, environmentId, header.project_id));
 
   // project.segments: a page of segments, then their rules, conditions and overrides in three queries.
   let first = true;
@@ -75,7 +76,12 @@ export async function buildEnvironmentDocument(
     // Sequential on purpose: inside a transaction they share one connection anyway.
     const rules = await rulesOf(db, ids);
     const conditions = await conditionsOf(db, ids);
-    const own = await segmentOverrides(db, environmentId, ids, cache);
+    const own = await segmentOverrides(
+      db,
+      environmentId,
+      ids,
+      cache && fingerprints && { cache, fingerprints },
+    );
     const ruleTrees = buildRules(rules, conditions);
     for (const s of segments) {
       const overrides = own.get(s.id);
@@ -158,13 +164,12 @@ async function segmentOverrides(
   db: Kysely<Schema>,
   environmentId: number,
   ids: readonly number[],
-  cache: FragmentCache | undefined,
+  cached: { cache: FragmentCache; fingerprints: Map<number, string> } | undefined,
 ): Promise<Map<number, { text: string; count: number }>> {
   const out = new Map<number, { text: string; count: number }>();
-  let fingerprints: Map<number, string> | undefined;
+  const { cache, fingerprints } = cached ?? {};
   const stale: number[] = cache ? [] : [...ids];
-  if (cache) {
-    fingerprints = await overrideFingerprints(db, environmentId, ids);
+  if (cache && fingerprints) {
     for (const id of ids) {
       const fingerprint = fingerprints.get(id);
       if (fingerprint === undefined) {

@@ -184,37 +184,39 @@ const version = (alias: string, salt: number) =>
   sql.raw(`hashint8extended(${alias}.id, ${alias}.xmin::text::bigint * 8 + ${salt})`);
 
 /**
- * For each of these segments that has overrides in this environment: a fingerprint of every row its overrides'
- * JSON is written from (the states, their feature_segments rows, features, multivariate values and options), as
- * the count of states and the XOR of (id, xmin) hashes. Any insert, update or delete of one of those rows gives a
- * new xmin or a different set of ids, so a different fingerprint (up to a 64-bit hash collision); fragment-cache.ts
- * reuses a segment's serialized overrides only while its fingerprint is unchanged. Rows a snapshot sees carry the
- * xmin of a committed transaction, so equal fingerprints mean the same committed row versions. Segments without
- * overrides are absent. Reads the same rows as overridesOf, but returns one short row per segment.
+ * For every segment with overrides in this environment: a fingerprint of every row its overrides' JSON is written
+ * from. Per segment, the count of its override states and the XOR of (id, xmin) hashes of those states, their
+ * feature_segments rows and their multivariate values; for all segments alike, the same over the project's features
+ * and multivariate options (rarely edited: an edit there re-reads every segment, and keeps this query to two
+ * joins). Any insert, update or delete of one of those rows gives a new xmin or another set of ids, so another
+ * fingerprint (up to a 64-bit hash collision); fragment-cache.ts reuses a segment's serialized overrides only while
+ * its fingerprint is unchanged. A snapshot sees only committed row versions, so equal fingerprints mean the same
+ * row versions. Segments without overrides are absent. One short row per segment, for the whole environment.
  */
 export async function overrideFingerprints(
   db: Kysely<Schema>,
   environmentId: number,
-  segmentIds: readonly number[],
+  projectId: number,
 ): Promise<Map<number, string>> {
-  if (segmentIds.length === 0) return new Map();
   // Two flat joins added up per segment, not a per-state aggregate of multivariate values joined in: with stale
   // planner statistics (a freshly imported environment) that join became a nested loop over the aggregate.
   const { rows } = await sql<{ segment_id: number; fingerprint: string }>`
-    SELECT segment_id, count(*) FILTER (WHERE state) || ':' || bit_xor(hash)::text AS fingerprint
+    SELECT segment_id, count(*) FILTER (WHERE state) || ':' || bit_xor(hash)::text || ':' || (
+      SELECT coalesce(bit_xor(${version('f', 3)}), 0) # coalesce((
+        SELECT bit_xor(${version('o', 5)}) FROM multivariate_options o
+        JOIN features fo ON fo.id = o.feature_id WHERE fo.project_id = ${projectId}), 0)
+      FROM features f WHERE f.project_id = ${projectId})::text AS fingerprint
     FROM (
-      SELECT fseg.segment_id, true AS state, ${version('fs', 1)} # ${version('fseg', 2)} # ${version('f', 3)} AS hash
+      SELECT fseg.segment_id, true AS state, ${version('fs', 1)} # ${version('fseg', 2)} AS hash
       FROM feature_segments fseg
       JOIN feature_states fs ON fs.feature_segment_id = fseg.id
-      JOIN features f ON f.id = fs.feature_id
-      WHERE fseg.environment_id = ${environmentId} AND fseg.segment_id IN (${sql.join(segmentIds)})
+      WHERE fseg.environment_id = ${environmentId}
       UNION ALL
-      SELECT fseg.segment_id, false, ${version('v', 4)} # ${version('o', 5)} # hashint8extended(v.feature_state_id, 6)
+      SELECT fseg.segment_id, false, ${version('v', 4)} # hashint8extended(v.feature_state_id, 6)
       FROM feature_segments fseg
       JOIN feature_states fs ON fs.feature_segment_id = fseg.id
       JOIN feature_state_mv_values v ON v.feature_state_id = fs.id
-      JOIN multivariate_options o ON o.id = v.multivariate_option_id
-      WHERE fseg.environment_id = ${environmentId} AND fseg.segment_id IN (${sql.join(segmentIds)})
+      WHERE fseg.environment_id = ${environmentId}
     ) parts
     GROUP BY segment_id`.execute(db);
   return new Map(rows.map((r) => [Number(r.segment_id), r.fingerprint]));
