@@ -299,6 +299,9 @@ async function main() {
     const builds = tasks.flatMap((t) => t.lines.filter((l) => l.msg === 'environment document rebuilt'));
     const buildMs = builds.map((b) => Number(b.buildMs)).sort((a, b) => a - b);
     const writeMs = builds.map((b) => Number(b.writeMs)).sort((a, b) => a - b);
+    const sum = (field: string) => builds.reduce((n, b) => n + (Number(b[field]) || 0), 0);
+    const cachedSegments = sum('cachedSegments');
+    const rereadSegments = sum('rereadSegments');
     const loads = api.lines.filter((l) => l.msg === DOCUMENT_LOADED);
     const loadReadMs = loads.map((l) => Number(l.readMs)).sort((a, b) => a - b);
     const loadCompileMs = loads.map((l) => Number(l.compileMs)).sort((a, b) => a - b);
@@ -314,7 +317,7 @@ async function main() {
       '',
       `- Seed-scale import: ${Math.round(importMs)} ms; stored document ${docRow[0]?.size_bytes} bytes, last build ${docRow[0]?.build_ms} ms.`,
       `- Changes: ${CHANGES} (${kinds.flag} flag values, ${kinds.segmentOverride} segment overrides, ${kinds.identityOverride} identity overrides, ${kinds.sample} probe samples) by ${CLIENTS} clients in ${(changesMs / 1000).toFixed(1)} s (${Math.round(CHANGES / (changesMs / 1000))} changes/s); documents caught up ${((drainedMs - changesMs) / 1000).toFixed(1)} s after the last change.`,
-      `- Rebuild tasks: ${runs.map((r) => `${r.n} ${r.state} (run avg ${r.avg_ms} ms, max ${r.max_ms} ms)`).join(', ')}; build (snapshot read + serialize) p50 ${percentile(buildMs, 50)} ms, max ${buildMs[buildMs.length - 1]} ms; store + NOTIFY p50 ${percentile(writeMs, 50)} ms, max ${writeMs[writeMs.length - 1]} ms.`,
+      `- Rebuild tasks: ${runs.map((r) => `${r.n} ${r.state} (run avg ${r.avg_ms} ms, max ${r.max_ms} ms)`).join(', ')}; build (snapshot read + serialize) p50 ${percentile(buildMs, 50)} ms, max ${buildMs[buildMs.length - 1]} ms; store + NOTIFY p50 ${percentile(writeMs, 50)} ms, max ${writeMs[writeMs.length - 1]} ms; segments from the fragment cache ${cachedSegments}, re-read ${rereadSegments}.`,
       `- Hand-over to a queued follow-up rebuild (previous finished → next started), ${gapMs.length} times: p50 ${percentile(gapMs, 50)} ms, max ${gapMs[gapMs.length - 1]} ms.`,
       `- Serving reloads: ${loads.length}; read (document + feature details) p50 ${percentile(loadReadMs, 50)} ms, max ${loadReadMs[loadReadMs.length - 1]} ms; compile p50 ${percentile(loadCompileMs, 50)} ms, max ${loadCompileMs[loadCompileMs.length - 1]} ms.`,
       `- Peak RSS (VmHWM) of the task processes: ${tasks.map((t) => `${peakRssMb(t.pid)} MB`).join(', ')}; api process ${peakRssMb(api.pid)} MB.`,
