@@ -185,7 +185,7 @@ const version = (alias: string, salt: number) =>
 
 /**
  * For every segment with overrides in this environment: a fingerprint of every row its overrides' JSON is written
- * from. Per segment, the count of its override states and the XOR of (id, xmin) hashes of those states, their
+ * from. Per segment, the count of its override states and the sum of (id, xmin) hashes of those states, their
  * feature_segments rows and their multivariate values; for all segments alike, the same over the project's features
  * and multivariate options (rarely edited: an edit there re-reads every segment, and keeps this query to two
  * joins). Any insert, update or delete of one of those rows gives a new xmin or another set of ids, so another
@@ -199,11 +199,12 @@ export async function overrideFingerprints(
   projectId: number,
 ): Promise<Map<number, string>> {
   // Two flat joins added up per segment, not a per-state aggregate of multivariate values joined in: with stale
-  // planner statistics (a freshly imported environment) that join became a nested loop over the aggregate.
+  // planner statistics (a freshly imported environment) that join became a nested loop over the aggregate. Sums
+  // (numeric, so no overflow) rather than bit_xor, which needs Postgres 14.
   const { rows } = await sql<{ segment_id: number; fingerprint: string }>`
-    SELECT segment_id, count(*) FILTER (WHERE state) || ':' || bit_xor(hash)::text || ':' || (
-      SELECT coalesce(bit_xor(${version('f', 3)}), 0) # coalesce((
-        SELECT bit_xor(${version('o', 5)}) FROM multivariate_options o
+    SELECT segment_id, count(*) FILTER (WHERE state) || ':' || sum(hash)::text || ':' || (
+      SELECT coalesce(sum(${version('f', 3)}), 0) + coalesce((
+        SELECT sum(${version('o', 5)}) FROM multivariate_options o
         JOIN features fo ON fo.id = o.feature_id WHERE fo.project_id = ${projectId}), 0)
       FROM features f WHERE f.project_id = ${projectId})::text AS fingerprint
     FROM (
