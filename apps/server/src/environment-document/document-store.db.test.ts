@@ -4,6 +4,7 @@ import {
   describeEachBackend,
   type TestDatabase,
 } from '../../test/support/test-databases.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { DOCUMENT_CHANNEL, EnvironmentDocumentStore, parseDocumentNotice } from './document-store.ts';
 
 async function insertEnvironment(t: TestDatabase): Promise<number> {
@@ -61,7 +62,7 @@ describeEachBackend('environment document store', (backend) => {
       });
       expect(stored?.dataUpdatedAt.toISOString()).toBe('2026-11-21T10:00:00.000Z');
       expect(await store.versions()).toEqual([{ environmentId: envId, dataVersion: 2 }]);
-      for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => heard.length > 0, 'the NOTIFY of the stored document');
       expect(heard.map(parseDocumentNotice)).toEqual([{ environmentId: envId, dataVersion: 2 }]);
     } finally {
       await unlisten();
