@@ -26,6 +26,8 @@ const GEN = process.env.VEXIL_GEN_ENV_DOC ?? path.resolve(ROOT, '../shared/tools
 const ADMIN_URL = process.env.VEXIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DOCUMENT_CHANNEL = 'vexil_environment_documents';
 const REBUILD_TASK = 'environment-document.rebuild';
+/** The serving process's line per document it starts serving (sdk-api/served-environments.ts). */
+const DOCUMENT_LOADED = 'sdk-api: environment document loaded';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) {
@@ -75,7 +77,11 @@ function startProcess(name: string, env: Record<string, string>): Promise<Proc> 
               await new Promise((r) => child.on('exit', r));
             },
           });
-        } else if (entry.msg === 'environment document rebuilt' || Number(entry.level) >= 50) {
+        } else if (
+          entry.msg === 'environment document rebuilt' ||
+          entry.msg === DOCUMENT_LOADED ||
+          Number(entry.level) >= 50
+        ) {
           lines.push(entry);
         }
       }
@@ -224,6 +230,7 @@ async function main() {
     const kinds = { flag: 0, segmentOverride: 0, identityOverride: 0, sample: 0 };
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
     const changesStarted = performance.now();
+    const driverCpu = process.cpuUsage();
     const client = async () => {
       for (let n = next++; n < CHANGES; n = next++) {
         if (n % SAMPLE_EVERY === 0 && probes < PROBES) {
@@ -254,6 +261,8 @@ async function main() {
     };
     await Promise.all(Array.from({ length: CLIENTS }, client));
     const changesMs = performance.now() - changesStarted;
+    const { user, system } = process.cpuUsage(driverCpu);
+    const driverCpuShare = (user + system) / 1000 / changesMs;
     watching = false;
     const deadline = Date.now() + 120_000;
     while (pending().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -269,6 +278,17 @@ async function main() {
        FROM vexil_tasks WHERE type = $1 GROUP BY state ORDER BY state`,
       [REBUILD_TASK],
     );
+    // From one rebuild's end to the start of the next, when the next was already queued: the hand-over a change
+    // that arrived during a rebuild waits for (completion write, wake-up, claim, thread start).
+    const { rows: gaps } = await db.query(
+      `SELECT round(extract(epoch FROM next_started - finished_at) * 1000)::int AS ms FROM (
+         SELECT finished_at, created_at, lead(started_at) OVER (ORDER BY started_at) AS next_started,
+           lead(created_at) OVER (ORDER BY started_at) AS next_created
+         FROM vexil_tasks WHERE type = $1 AND state = 'succeeded') r
+       WHERE next_created < finished_at ORDER BY 1`,
+      [REBUILD_TASK],
+    );
+    const gapMs = gaps.map((g) => Number(g.ms));
     const { rows: docRow } = await db.query(
       'SELECT size_bytes, build_ms FROM environment_documents WHERE environment_id = $1',
       [env.id],
@@ -279,6 +299,12 @@ async function main() {
     const builds = tasks.flatMap((t) => t.lines.filter((l) => l.msg === 'environment document rebuilt'));
     const buildMs = builds.map((b) => Number(b.buildMs)).sort((a, b) => a - b);
     const writeMs = builds.map((b) => Number(b.writeMs)).sort((a, b) => a - b);
+    const sum = (field: string) => builds.reduce((n, b) => n + (Number(b[field]) || 0), 0);
+    const cachedSegments = sum('cachedSegments');
+    const rereadSegments = sum('rereadSegments');
+    const loads = api.lines.filter((l) => l.msg === DOCUMENT_LOADED);
+    const loadReadMs = loads.map((l) => Number(l.readMs)).sort((a, b) => a - b);
+    const loadCompileMs = loads.map((l) => Number(l.compileMs)).sort((a, b) => a - b);
     const errors = procs.flatMap((p) => p.lines.filter((l) => Number(l.level) >= 50));
 
     const out = [
@@ -291,14 +317,16 @@ async function main() {
       '',
       `- Seed-scale import: ${Math.round(importMs)} ms; stored document ${docRow[0]?.size_bytes} bytes, last build ${docRow[0]?.build_ms} ms.`,
       `- Changes: ${CHANGES} (${kinds.flag} flag values, ${kinds.segmentOverride} segment overrides, ${kinds.identityOverride} identity overrides, ${kinds.sample} probe samples) by ${CLIENTS} clients in ${(changesMs / 1000).toFixed(1)} s (${Math.round(CHANGES / (changesMs / 1000))} changes/s); documents caught up ${((drainedMs - changesMs) / 1000).toFixed(1)} s after the last change.`,
-      `- Rebuild tasks: ${runs.map((r) => `${r.n} ${r.state} (run avg ${r.avg_ms} ms, max ${r.max_ms} ms)`).join(', ')}; build (snapshot read + serialize) p50 ${percentile(buildMs, 50)} ms, max ${buildMs[buildMs.length - 1]} ms; store + NOTIFY p50 ${percentile(writeMs, 50)} ms, max ${writeMs[writeMs.length - 1]} ms.`,
+      `- Rebuild tasks: ${runs.map((r) => `${r.n} ${r.state} (run avg ${r.avg_ms} ms, max ${r.max_ms} ms)`).join(', ')}; build (snapshot read + serialize) p50 ${percentile(buildMs, 50)} ms, max ${buildMs[buildMs.length - 1]} ms; store + NOTIFY p50 ${percentile(writeMs, 50)} ms, max ${writeMs[writeMs.length - 1]} ms; segments from the fragment cache ${cachedSegments}, re-read ${rereadSegments}.`,
+      `- Hand-over to a queued follow-up rebuild (previous finished → next started), ${gapMs.length} times: p50 ${percentile(gapMs, 50)} ms, max ${gapMs[gapMs.length - 1]} ms.`,
+      `- Serving reloads: ${loads.length}; read (document + feature details) p50 ${percentile(loadReadMs, 50)} ms, max ${loadReadMs[loadReadMs.length - 1]} ms; compile p50 ${percentile(loadCompileMs, 50)} ms, max ${loadCompileMs[loadCompileMs.length - 1]} ms.`,
       `- Peak RSS (VmHWM) of the task processes: ${tasks.map((t) => `${peakRssMb(t.pid)} MB`).join(', ')}; api process ${peakRssMb(api.pid)} MB.`,
       `- Change-to-visible latency over ${latencies.length} samples (${
         mode === 'sdk'
           ? 'admin 200 → `GET /api/v1/flags/` serving the value'
           : 'admin 200 → document holding the value stored and NOTIFY received (no SDK API in this build)'
       }): p50 ${Math.round(percentile(latencies, 50))} ms, p99 ${Math.round(percentile(latencies, 99))} ms, max ${Math.round(latencies[latencies.length - 1] ?? 0)} ms (target p99 ≤ 1000 ms).`,
-      `- Error log lines from the servers: ${errors.length}.`,
+      `- Error log lines from the servers: ${errors.length}. CPU of this driver (its clients and its \`GET /flags/\` polling) while the changes ran: ${(driverCpuShare * 100).toFixed(0)}% of one core.`,
     ].join('\n');
     console.log(out);
   } finally {

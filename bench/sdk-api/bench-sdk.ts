@@ -4,7 +4,8 @@
  * overrides), imported through the admin API, its document stored in environment_documents; autocannon runs in
  * its own process. Measures GET /api/v1/flags/ and POST /api/v1/identities/ (transient identity, 7 traits) at
  * maximum rate and p99 at a fixed rate, and the memory one served environment takes.
- * usage: npm run bench:sdk -w @vexil/bench [-- --seconds 15 --connections 32]
+ * Then starts a second process (roles sdk,tasks) and times admin changes until both processes serve them.
+ * usage: npm run bench:sdk -w @vexil/bench [-- --seconds 15 --connections 32 --propagation-samples 30]
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startServerProcess } from '../support/server-process.ts';
+import { measurePropagation } from './propagation.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GEN = process.env.VEXIL_GEN_ENV_DOC ?? path.resolve(ROOT, '../shared/tools/gen-env-doc.mjs');
@@ -25,6 +27,7 @@ const arg = (name: string, fallback: number) => {
 };
 const SECONDS = arg('seconds', 15);
 const CONNECTIONS = arg('connections', 32);
+const PROPAGATION_SAMPLES = arg('propagation-samples', 30);
 /** Extra node flags for the server, e.g. VEXIL_BENCH_NODE_FLAGS=--cpu-prof to profile it. */
 const NODE_FLAGS = (process.env.VEXIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
@@ -145,6 +148,12 @@ try {
   const identityBytes = (await check.text()).length;
 
   const key = { 'x-environment-key': environment.api_key };
+  // What flagsmith-nodejs sends through Node's fetch (browsers add br); the /flags/ list is then served gzipped.
+  const sdkKey = { ...key, 'accept-encoding': 'gzip, deflate' };
+  const gzipped = await fetch(flagsUrl, { headers: sdkKey });
+  await gzipped.arrayBuffer();
+  if (gzipped.headers.get('content-encoding') !== 'gzip') throw new Error('GET /flags/ did not answer gzip');
+  const gzipBytes = Number(gzipped.headers.get('content-length'));
   const post = { ...key, 'content-type': 'application/json' };
   const load = () => os.loadavg()[0]?.toFixed(1);
   const cpu = () => metric(server.url, 'vexil_process_cpu_seconds_total');
@@ -165,15 +174,32 @@ try {
       `| ${what} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round(cpuUs)} | ${r.non2xx} | ${r.errors} | ${loadAtStart} → ${load()} |`,
     );
   };
-  autocannon(flagsUrl, key, {}); // warm-up (JIT, connection pool)
+  autocannon(flagsUrl, sdkKey, {}); // warm-up (JIT, connection pool)
   const identities = `${server.url}/api/v1/identities/`;
-  await run('GET /flags/ max', flagsUrl, key, {});
-  await run('GET /flags/ at 2,000 rps', flagsUrl, key, { rate: 2000 });
+  await run('GET /flags/ max (gzip, as SDKs ask)', flagsUrl, sdkKey, {});
+  await run('GET /flags/ at 2,000 rps (gzip)', flagsUrl, sdkKey, { rate: 2000 });
+  await run('GET /flags/ max (no Accept-Encoding)', flagsUrl, key, {});
   await run('POST /identities/ max', identities, post, { body: identify });
   await run('POST /identities/ at 1,000 rps', identities, post, { rate: 1000, body: identify });
 
+  // A second process on the same Postgres that serves the SDK API and runs the rebuild tasks (the first has no
+  // tasks role): how long until both serve an admin change.
+  const second = await startServerProcess({ VEXIL_ROLES: 'sdk,tasks', DATABASE_URL: dbUrl.toString() });
+  let propagation: Awaited<ReturnType<typeof measurePropagation>>;
+  try {
+    propagation = await measurePropagation({
+      call: server.call,
+      projectId: project.id,
+      environmentKey: environment.api_key,
+      sdkUrls: [server.url, second.url],
+      samples: PROPAGATION_SAMPLES,
+    });
+  } finally {
+    await second.stop();
+  }
+
   console.log(
-    `SDK API, seed-scale environment (${(document.length / 1e6).toFixed(1)} MB document; /flags/ body ${flagsBytes} B, ` +
+    `SDK API, seed-scale environment (${(document.length / 1e6).toFixed(1)} MB document; /flags/ body ${flagsBytes} B, ${gzipBytes} B gzipped, ` +
       `identity body ${identityBytes} B), node ${process.version}, ${os.cpus().length} cores, ` +
       `${CONNECTIONS} connections, ${SECONDS} s per run:`,
   );
@@ -185,6 +211,10 @@ try {
   console.log(
     `Memory for the served environment: heap used +${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB, ` +
       `RSS +${((rssAfter - rssBefore) / 1e6).toFixed(1)} MB (before any SDK request → after the first).`,
+  );
+  console.log(
+    `Admin change → served by both SDK processes (${propagation.samples} changes, one at a time): ` +
+      `p50 ${propagation.p50} ms, p90 ${propagation.p90} ms, max ${propagation.max} ms.`,
   );
 } finally {
   await sql.end();

@@ -50,6 +50,20 @@ describeEachTarget('features and feature states', (target) => {
     expect(res.body.name[0]).toContain('already exists');
   });
 
+  it('evaluation-data needs an environment of the project, and is empty before any SDK reported counts', async () => {
+    const feature = await world.feature(project.id);
+    const url = `/api/v1/projects/${project.id}/features/${feature.id}/evaluation-data/`;
+    expect(await world.admin.expect(200, 'GET', `${url}?environment_id=${env.id}&period=7`)).toEqual([]);
+    const missing = await world.admin.get(url);
+    expect(missing.status).toBe(400);
+    expect(JSON.stringify(missing.body)).toContain('environment_id');
+    const elsewhere = await world.environment((await world.project()).id);
+    const foreign = await world.admin.get(`${url}?environment_id=${elsewhere.id}`);
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).toEqual({ environment_id: ['No environment with this id in the project.'] });
+    expect((await world.admin.get(`${url}?environment_id=${env.id}&period=0`)).status).toBe(400);
+  });
+
   it('keeps typed values: int, bool, string, null; floats become strings', async () => {
     const feature = await world.feature(project.id);
     const state = await world.defaultState(env.api_key, feature.id);

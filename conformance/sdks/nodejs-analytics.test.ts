@@ -31,6 +31,15 @@ function watchFetch(): { seen: Seen[]; restore: () => void } {
 describeEachTarget('flagsmith-nodejs, analytics', (target) => {
   let scenario: Scenario;
   let restore = () => {};
+  /** Every count the SDK posted and the server accepted in this file, per feature: what evaluation-data must sum. */
+  const posted: Record<string, number> = {};
+  const record = (seen: Seen[]) => {
+    for (const s of seen) {
+      if (s.status !== 200) continue;
+      for (const [name, n] of Object.entries(s.body as Record<string, number>))
+        posted[name] = (posted[name] ?? 0) + n;
+    }
+  };
   beforeAll(async () => {
     scenario = await buildScenario(target);
     await settledDocument(scenario);
@@ -61,22 +70,35 @@ describeEachTarget('flagsmith-nodejs, analytics', (target) => {
       body: { f_string: 4, f_int: 1 },
       status: 200,
     });
+    record(watch.seen);
   });
 
-  // Flagsmith shows the counts as feature evaluation data. Vexil stores them (feature_evaluation_counts) but has no
-  // admin endpoint to read them yet: enable this when projects/{id}/features/{id}/evaluation-data/ exists.
-  it.skip('the counts are readable at features/{id}/evaluation-data/', { timeout: 90_000 }, async () => {
+  // Flagsmith shows the counts as feature evaluation data, summed per day.
+  it('the counts are readable at features/{id}/evaluation-data/', { timeout: 90_000 }, async () => {
+    const watch = watchFetch();
+    restore = watch.restore;
     await evaluate();
+    await eventually(async () => expect(watch.seen.length).toBe(1), { timeoutMs: 5_000 });
+    record(watch.seen);
     const url = (feature: Json) =>
       `/api/v1/projects/${scenario.project.id}/features/${feature.id}/evaluation-data/?environment_id=${scenario.environment.id}`;
     const total = (rows: Json) =>
       Array.isArray(rows) ? rows.reduce((n: number, r: Json) => n + r.count, 0) : rows;
+    // The servers under test write counts every second (VEXIL_SDK_ANALYTICS_FLUSH_MS in the global setup).
     await eventually(
       async () => {
-        expect(total(await scenario.admin.expect(200, 'GET', url(scenario.features.f_string)))).toBe(4);
-        expect(total(await scenario.admin.expect(200, 'GET', url(scenario.features.f_int)))).toBe(1);
+        expect(total(await scenario.admin.expect(200, 'GET', url(scenario.features.f_string)))).toBe(
+          posted.f_string,
+        );
+        expect(total(await scenario.admin.expect(200, 'GET', url(scenario.features.f_int)))).toBe(
+          posted.f_int,
+        );
       },
-      { timeoutMs: 30_000, intervalMs: 500 },
+      { timeoutMs: 45_000, intervalMs: 500 },
     );
+    expect(posted.f_string).toBeGreaterThanOrEqual(4);
+    const rows = await scenario.admin.expect(200, 'GET', url(scenario.features.f_string));
+    for (const row of rows)
+      expect(row).toEqual({ day: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), count: expect.any(Number) });
   });
 });

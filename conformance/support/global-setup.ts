@@ -78,6 +78,8 @@ async function launch(env: Record<string, string>) {
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       VEXIL_BOOTSTRAP_API_KEY: apiKey,
+      // Analytics counts reach the table within a second, so evaluation-data tests wait less.
+      VEXIL_SDK_ANALYTICS_FLUSH_MS: '1000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -38,6 +38,7 @@ import {
   featureEnvironmentLifecycle,
   IdentityOverrideService,
   MvOptionService,
+  registerFeatureEvaluationDataRoutes,
   registerFeatureRoutes,
   registerFeatureStateRoutes,
   registerIdentityOverrideRoutes,
@@ -293,6 +294,7 @@ function composeAdminApi(
     maxValueLength: config.limits.maxFeatureValueLength,
   });
   registerFeatureRoutes(app, { features, options, requireAuth });
+  registerFeatureEvaluationDataRoutes(app, { features, database, requireAuth });
   registerTagRoutes(app, { tags: new TagService({ database, access, audit }), requireAuth });
   registerSegmentRoutes(app, {
     segments: new SegmentService({ database, access, audit, changes, limits }),

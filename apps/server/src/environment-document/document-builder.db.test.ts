@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { compileEnvironment, type EnvironmentDocument, IDENTITY_OVERRIDES_SEGMENT_NAME } from '@vexil/engine';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { adminClient } from '../../test/support/admin-client.ts';
 import { describeEachBackend } from '../../test/support/test-databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import { buildEnvironmentDocument } from './document-builder.ts';
+import { FragmentCache } from './fragment-cache.ts';
 
 const KEY = 'builder-bootstrap-key-0123456789';
 const SHARED_TOOLS = fileURLToPath(new URL('../../../../../shared/tools/', import.meta.url));
@@ -183,6 +185,73 @@ describeEachBackend('environment document builder', (backend) => {
     expect(segmentMatches).toBeGreaterThan(100);
     expect(overridden).toBeGreaterThan(0);
     expect(ours.evaluate().flags).toEqual(theirs.evaluate().flags);
+  });
+
+  it('with a warm fragment cache, writes the same bytes as a cold build after each kind of change', async () => {
+    const api = adminClient(server.url, `Api-Key ${KEY}`);
+    const org = (await api.ok(200, 'GET', '/api/v1/organisations/')).results[0].id;
+    const project = await api.ok(201, 'POST', '/api/v1/projects/', { name: 'Cached', organisation: org });
+    const env = await api.ok(201, 'POST', '/api/v1/environments/', { name: 'E', project: project.id });
+    const original = generated(['--features', '40', '--segments', '30', '--overrides', '200']);
+    await api.ok(200, 'POST', `/api/v1/environments/${env.api_key}/import-document/`, original);
+    const db = server.database.db;
+    const cache = new FragmentCache();
+    const build = async (withCache: boolean) => {
+      const built = await db
+        .transaction()
+        .setIsolationLevel('repeatable read')
+        .execute((trx) => buildEnvironmentDocument(trx, env.id, withCache ? cache : undefined));
+      return built?.document as string;
+    };
+    const one = async <T>(query: string) =>
+      (await sql.raw<T>(query.replaceAll('$env', String(env.id))).execute(db)).rows[0] as T;
+    // A segment override with multivariate values, another override, and the segment of a third.
+    const mv = await one<{ state: number; value: number; option: number }>(`
+      SELECT fs.id AS state, v.id AS value, v.multivariate_option_id AS option FROM feature_states fs
+      JOIN feature_state_mv_values v ON v.feature_state_id = fs.id
+      WHERE fs.environment_id = $env AND fs.feature_segment_id IS NOT NULL ORDER BY fs.id LIMIT 1`);
+    const other = await one<{ state: number; fseg: number; feature: number; segment: number }>(`
+      SELECT fs.id AS state, fseg.id AS fseg, fs.feature_id AS feature, fseg.segment_id AS segment
+      FROM feature_states fs JOIN feature_segments fseg ON fseg.id = fs.feature_segment_id
+      WHERE fs.environment_id = $env AND fs.id <> ${mv.state} ORDER BY fs.id DESC LIMIT 1`);
+
+    const cold = await build(false);
+    expect(await build(true)).toBe(cold);
+    expect(cache.misses).toBeGreaterThan(0);
+    // [change, whether the segments it did not touch still come from the cache]: an edit of a feature or an
+    // option re-reads every segment, by design (fingerprints take those tables whole).
+    const changes: [string, boolean][] = [
+      [
+        `UPDATE feature_states SET value_type = 'unicode', string_value = 'new "value" \\ é' WHERE id = ${mv.state}`,
+        true,
+      ],
+      [`UPDATE feature_segments SET priority = priority + 50 WHERE id = ${other.fseg}`, true],
+      [`UPDATE feature_state_mv_values SET percentage_allocation = 12.5 WHERE id = ${mv.value}`, true],
+      [`DELETE FROM feature_state_mv_values WHERE id = ${mv.value}`, true],
+      [`DELETE FROM feature_states WHERE id = ${other.state}`, true],
+      [
+        `DELETE FROM feature_states WHERE feature_segment_id IN (
+           SELECT id FROM feature_segments WHERE segment_id = ${other.segment})`,
+        true,
+      ],
+      [`UPDATE features SET name = name || '_renamed' WHERE id = ${other.feature}`, false],
+      [
+        `UPDATE multivariate_options SET type = 'unicode', string_value = 'another option' WHERE id = ${mv.option}`,
+        false,
+      ],
+    ];
+    let previous = cold;
+    for (const [change, reuses] of changes) {
+      await sql.raw(change).execute(db);
+      const hits = cache.hits;
+      const warm = await build(true);
+      const fresh = await build(false);
+      // The change shows, and the cached build has it too.
+      expect(fresh, change).not.toBe(previous);
+      expect(warm, change).toBe(fresh);
+      if (reuses) expect(cache.hits, change).toBeGreaterThan(hits);
+      previous = fresh;
+    }
   });
 
   it('returns undefined for an environment that does not exist', async () => {

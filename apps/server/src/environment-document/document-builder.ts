@@ -7,6 +7,7 @@ import {
   type MvRow,
   mvValuesOf,
   overriddenIdentityPage,
+  overrideFingerprints,
   overridesOf,
   PAGE,
   readHeader,
@@ -15,6 +16,7 @@ import {
   segmentPage,
   serverKeyOnlyFeatureIds,
 } from './document-queries.ts';
+import type { FragmentCache } from './fragment-cache.ts';
 
 /** A built document: the JSON text (serialized once, stored and served as is) and what it was built from. */
 export interface BuiltDocument {
@@ -54,6 +56,7 @@ const typedValue = (r: {
 export async function buildEnvironmentDocument(
   db: Kysely<Schema>,
   environmentId: number,
+  cache?: FragmentCache,
 ): Promise<BuiltDocument | undefined> {
   const header = await readHeader(db, environmentId);
   if (!header) return undefined;
@@ -62,6 +65,7 @@ export async function buildEnvironmentDocument(
   const push = (s: string) => parts.push(s);
 
   push(headerPrefix(header, await serverKeyOnlyFeatureIds(db, header.project_id)));
+  const fingerprints = cache && (await overrideFingerprints(db, environmentId, header.project_id));
 
   // project.segments: a page of segments, then their rules, conditions and overrides in three queries.
   let first = true;
@@ -72,21 +76,26 @@ export async function buildEnvironmentDocument(
     // Sequential on purpose: inside a transaction they share one connection anyway.
     const rules = await rulesOf(db, ids);
     const conditions = await conditionsOf(db, ids);
-    const overrides = await overridesOf(db, environmentId, 'segment', ids);
-    const states = await featureStates(db, overrides);
+    const own = await segmentOverrides(
+      db,
+      environmentId,
+      ids,
+      cache && fingerprints && { cache, fingerprints },
+    );
     const ruleTrees = buildRules(rules, conditions);
-    const bySegment = groupBy(overrides, (o) => o.segment_id as number);
     for (const s of segments) {
-      const own = (bySegment.get(s.id) ?? []).map((o) => states.get(o.id));
+      const overrides = own.get(s.id);
       counts.segments++;
-      counts.segmentOverrides += own.length;
+      counts.segmentOverrides += overrides?.count ?? 0;
       push(
         `${first ? '' : ','}{"id":${s.id},"name":${JSON.stringify(s.name)},"rules":${JSON.stringify(
           ruleTrees.get(s.id) ?? [],
-        )},"feature_states":[${own.join(',')}]}`,
+        )},"feature_states":[${overrides?.text ?? ''}]}`,
       );
       first = false;
     }
+    // A short page is the last one: not asking again saves a round trip through the worker's database proxy.
+    if (segments.length < SEGMENT_PAGE) break;
     after = ids[ids.length - 1] as number;
   }
   push(']},"feature_states":[');
@@ -101,6 +110,7 @@ export async function buildEnvironmentDocument(
       first = false;
     }
     counts.featureStates += page.length;
+    if (page.length < PAGE) break;
     after = (page[page.length - 1] as StateRow).feature_id;
   }
   push('],"identity_overrides":[');
@@ -132,6 +142,7 @@ export async function buildEnvironmentDocument(
       );
       first = false;
     }
+    if (identities.length < PAGE) break;
     after = (identities[identities.length - 1] as { id: number }).id;
   }
   push(']}');
@@ -143,6 +154,43 @@ export async function buildEnvironmentDocument(
     document: parts.join(''),
     counts,
   };
+}
+
+/**
+ * The serialized overrides of a page of segments (absent: none). Without a cache, read and serialized. With one,
+ * only the segments whose fingerprint changed since the cache saw them are read and serialized.
+ */
+async function segmentOverrides(
+  db: Kysely<Schema>,
+  environmentId: number,
+  ids: readonly number[],
+  cached: { cache: FragmentCache; fingerprints: Map<number, string> } | undefined,
+): Promise<Map<number, { text: string; count: number }>> {
+  const out = new Map<number, { text: string; count: number }>();
+  const { cache, fingerprints } = cached ?? {};
+  const stale: number[] = cache ? [] : [...ids];
+  if (cache && fingerprints) {
+    for (const id of ids) {
+      const fingerprint = fingerprints.get(id);
+      if (fingerprint === undefined) {
+        cache.delete(environmentId, id);
+        continue;
+      }
+      const hit = cache.get(environmentId, id, fingerprint);
+      if (hit) out.set(id, hit);
+      else stale.push(id);
+    }
+  }
+  const overrides = await overridesOf(db, environmentId, 'segment', stale);
+  const states = await featureStates(db, overrides);
+  for (const [id, rows] of groupBy(overrides, (o) => o.segment_id as number)) {
+    const entry = { text: rows.map((o) => states.get(o.id)).join(','), count: rows.length };
+    out.set(id, entry);
+    // A segment whose overrides changed between the two reads cannot happen: both ran in this snapshot.
+    const fingerprint = fingerprints?.get(id);
+    if (cache && fingerprint !== undefined) cache.set(environmentId, id, { fingerprint, ...entry });
+  }
+  return out;
 }
 
 /** Segments per page: each brings its rules, conditions and overrides (up to one per feature) along. */

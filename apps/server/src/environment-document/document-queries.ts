@@ -176,6 +176,53 @@ export async function overridesOf(
   return rows;
 }
 
+/**
+ * 64-bit hash of a row version: its id and xmin (the transaction that wrote it; a new one on every UPDATE), salted
+ * per table so that rows of two tables with the same id written by one transaction do not hash alike.
+ */
+const version = (alias: string, salt: number) =>
+  sql.raw(`hashint8extended(${alias}.id, ${alias}.xmin::text::bigint * 8 + ${salt})`);
+
+/**
+ * For every segment with overrides in this environment: a fingerprint of every row its overrides' JSON is written
+ * from. Per segment, the count of its override states and the sum of (id, xmin) hashes of those states, their
+ * feature_segments rows and their multivariate values; for all segments alike, the same over the project's features
+ * and multivariate options (rarely edited: an edit there re-reads every segment, and keeps this query to two
+ * joins). Any insert, update or delete of one of those rows gives a new xmin or another set of ids, so another
+ * fingerprint (up to a 64-bit hash collision); fragment-cache.ts reuses a segment's serialized overrides only while
+ * its fingerprint is unchanged. A snapshot sees only committed row versions, so equal fingerprints mean the same
+ * row versions. Segments without overrides are absent. One short row per segment, for the whole environment.
+ */
+export async function overrideFingerprints(
+  db: Kysely<Schema>,
+  environmentId: number,
+  projectId: number,
+): Promise<Map<number, string>> {
+  // Two flat joins added up per segment, not a per-state aggregate of multivariate values joined in: with stale
+  // planner statistics (a freshly imported environment) that join became a nested loop over the aggregate. Sums
+  // (numeric, so no overflow) rather than bit_xor, which needs Postgres 14.
+  const { rows } = await sql<{ segment_id: number; fingerprint: string }>`
+    SELECT segment_id, count(*) FILTER (WHERE state) || ':' || sum(hash)::text || ':' || (
+      SELECT coalesce(sum(${version('f', 3)}), 0) + coalesce((
+        SELECT sum(${version('o', 5)}) FROM multivariate_options o
+        JOIN features fo ON fo.id = o.feature_id WHERE fo.project_id = ${projectId}), 0)
+      FROM features f WHERE f.project_id = ${projectId})::text AS fingerprint
+    FROM (
+      SELECT fseg.segment_id, true AS state, ${version('fs', 1)} # ${version('fseg', 2)} AS hash
+      FROM feature_segments fseg
+      JOIN feature_states fs ON fs.feature_segment_id = fseg.id
+      WHERE fseg.environment_id = ${environmentId}
+      UNION ALL
+      SELECT fseg.segment_id, false, ${version('v', 4)} # hashint8extended(v.feature_state_id, 6)
+      FROM feature_segments fseg
+      JOIN feature_states fs ON fs.feature_segment_id = fseg.id
+      JOIN feature_state_mv_values v ON v.feature_state_id = fs.id
+      WHERE fseg.environment_id = ${environmentId}
+    ) parts
+    GROUP BY segment_id`.execute(db);
+  return new Map(rows.map((r) => [Number(r.segment_id), r.fingerprint]));
+}
+
 export interface IdentityRow {
   id: number;
   uuid: string;

@@ -4,6 +4,7 @@ import {
   describeEachBackend,
   type TestDatabase,
 } from '../../test/support/test-databases.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import { DOCUMENT_CHANNEL, EnvironmentDocumentStore, parseDocumentNotice } from './document-store.ts';
 
 async function insertEnvironment(t: TestDatabase): Promise<number> {
@@ -46,9 +47,8 @@ describeEachBackend('environment document store', (backend) => {
     const heard: string[] = [];
     const unlisten = await t.database.listen(DOCUMENT_CHANNEL, (p) => heard.push(p));
     try {
-      expect(
-        await t.database.db.transaction().execute((trx) => store.write(trx, doc(envId, 2, '{"v":2}'))),
-      ).toBe(true);
+      // Outside a transaction (as the rebuild task writes) and inside one (as a caller's transaction would).
+      expect(await store.write(t.database.db, doc(envId, 2, '{"v":2}'))).toBe(true);
       // A slower rebuild of older data finishes later: it must not replace the newer document.
       expect(
         await t.database.db.transaction().execute((trx) => store.write(trx, doc(envId, 1, '{"v":1}'))),
@@ -62,7 +62,7 @@ describeEachBackend('environment document store', (backend) => {
       });
       expect(stored?.dataUpdatedAt.toISOString()).toBe('2026-11-21T10:00:00.000Z');
       expect(await store.versions()).toEqual([{ environmentId: envId, dataVersion: 2 }]);
-      for (let i = 0; i < 50 && heard.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await waitFor(() => heard.length > 0, 'the NOTIFY of the stored document');
       expect(heard.map(parseDocumentNotice)).toEqual([{ environmentId: envId, dataVersion: 2 }]);
     } finally {
       await unlisten();

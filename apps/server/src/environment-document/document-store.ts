@@ -79,41 +79,33 @@ export class EnvironmentDocumentStore {
 
   /**
    * Stores `doc` unless a document built from the same or newer data is already there (two rebuilds may race:
-   * the older one must not win), then announces it on DOCUMENT_CHANNEL. NOTIFY is transactional, so listeners hear
-   * of the document only once it is committed. Returns whether it was stored.
+   * the older one must not win), and announces it on DOCUMENT_CHANNEL, in one statement: it needs no transaction
+   * of its own (a rebuild saves the round trips of BEGIN, COMMIT and pinning a connection through its worker
+   * thread's proxy), and the NOTIFY still happens exactly when the row changed, delivered at commit. Inside a
+   * caller's transaction it commits with it. Returns whether it was stored.
    */
-  async write(trx: Kysely<Schema>, doc: NewDocument): Promise<boolean> {
+  async write(executor: Kysely<Schema>, doc: NewDocument): Promise<boolean> {
     const sizeBytes = Buffer.byteLength(doc.document, 'utf8');
-    const result = await trx
-      .insertInto('environment_documents')
-      .values({
-        environment_id: doc.environmentId,
-        data_version: doc.dataVersion,
-        data_updated_at: doc.dataUpdatedAt,
-        document: doc.document,
-        size_bytes: sizeBytes,
-        build_ms: doc.buildMs,
-        built_at: sql<Date>`clock_timestamp()`,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('environment_id')
-          .doUpdateSet((eb) => ({
-            data_version: eb.ref('excluded.data_version'),
-            data_updated_at: eb.ref('excluded.data_updated_at'),
-            document: eb.ref('excluded.document'),
-            size_bytes: eb.ref('excluded.size_bytes'),
-            build_ms: eb.ref('excluded.build_ms'),
-            built_at: eb.ref('excluded.built_at'),
-          }))
-          .where('environment_documents.data_version', '<', (eb) => eb.ref('excluded.data_version')),
+    const notice: DocumentNotice = { environmentId: doc.environmentId, dataVersion: doc.dataVersion };
+    const { rows } = await sql<{ notified: unknown }>`
+      WITH stored AS (
+        INSERT INTO environment_documents
+          (environment_id, data_version, data_updated_at, document, size_bytes, build_ms, built_at)
+        VALUES (${doc.environmentId}, ${doc.dataVersion}, ${doc.dataUpdatedAt}, ${doc.document}, ${sizeBytes},
+          ${doc.buildMs}, clock_timestamp())
+        ON CONFLICT (environment_id) DO UPDATE SET
+          data_version = EXCLUDED.data_version,
+          data_updated_at = EXCLUDED.data_updated_at,
+          document = EXCLUDED.document,
+          size_bytes = EXCLUDED.size_bytes,
+          build_ms = EXCLUDED.build_ms,
+          built_at = EXCLUDED.built_at
+        WHERE environment_documents.data_version < EXCLUDED.data_version
+        RETURNING 1
       )
-      .executeTakeFirst();
-    const stored = Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
-    if (stored) {
-      const notice: DocumentNotice = { environmentId: doc.environmentId, dataVersion: doc.dataVersion };
-      await sql`SELECT pg_notify(${DOCUMENT_CHANNEL}, ${JSON.stringify(notice)})`.execute(trx);
-    }
-    return stored;
+      SELECT pg_notify(${DOCUMENT_CHANNEL}, ${JSON.stringify(notice)}) AS notified FROM stored`.execute(
+      executor,
+    );
+    return rows.length > 0;
   }
 }

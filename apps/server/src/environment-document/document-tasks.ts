@@ -2,8 +2,12 @@ import { sql } from 'kysely';
 import { defineTask, PermanentTaskError, TaskQueue, TaskRegistry } from '../tasks/index.ts';
 import { buildEnvironmentDocument } from './document-builder.ts';
 import { EnvironmentDocumentStore } from './document-store.ts';
+import { FragmentCache } from './fragment-cache.ts';
 
-// Loaded again in every worker thread: keep this module free of side effects.
+// Loaded again in every worker thread: keep this module free of side effects (the cache below is plain memory).
+
+/** This thread's serialized segment overrides, reused by its next rebuilds while their rows are unchanged. */
+const fragments = new FragmentCache();
 
 export const REBUILD_TASK = 'environment-document.rebuild';
 /** The one log line per rebuild; document-metrics.ts reads its fields. */
@@ -33,11 +37,12 @@ export const rebuildEnvironmentDocumentTask = defineTask<{ environmentId: number
       throw new PermanentTaskError(`payload.environmentId must be a positive integer`);
     }
     const started = performance.now();
+    const [hits, misses] = [fragments.hits, fragments.misses];
     const built = await db
       .transaction()
       .setIsolationLevel('repeatable read')
       .setAccessMode('read only')
-      .execute((trx) => buildEnvironmentDocument(trx, environmentId));
+      .execute((trx) => buildEnvironmentDocument(trx, environmentId, fragments));
     if (!built) {
       // Deleted after the change was reported: the document row went with it (ON DELETE CASCADE).
       log.info('environment document not rebuilt: environment gone', { environmentId });
@@ -45,15 +50,13 @@ export const rebuildEnvironmentDocumentTask = defineTask<{ environmentId: number
     }
     const buildMs = Math.round(performance.now() - started);
     const written = performance.now();
-    const stored = await db.transaction().execute((trx) =>
-      new EnvironmentDocumentStore(trx).write(trx, {
-        environmentId,
-        dataVersion: built.dataVersion,
-        dataUpdatedAt: built.dataUpdatedAt,
-        document: built.document,
-        buildMs,
-      }),
-    );
+    const stored = await new EnvironmentDocumentStore(db).write(db, {
+      environmentId,
+      dataVersion: built.dataVersion,
+      dataUpdatedAt: built.dataUpdatedAt,
+      document: built.document,
+      buildMs,
+    });
     log.info(REBUILT_MESSAGE, {
       environmentId,
       dataVersion: built.dataVersion,
@@ -63,6 +66,9 @@ export const rebuildEnvironmentDocumentTask = defineTask<{ environmentId: number
       // false: a document of this or a newer version was already stored (a racing rebuild won).
       stored,
       ...built.counts,
+      // Segments whose serialized overrides came from this thread's cache, and those read and serialized.
+      cachedSegments: fragments.hits - hits,
+      rereadSegments: fragments.misses - misses,
     });
   },
 });

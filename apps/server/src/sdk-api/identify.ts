@@ -21,7 +21,8 @@ export interface IdentifyRequest {
 }
 
 /** What the route sends: the response body, or undefined when `feature` names no flag. */
-export type IdentifyResult = string | undefined;
+/** The response body: bytes for the full identity response, a string for one flag (`?feature=`). */
+export type IdentifyResult = Buffer | string | undefined;
 
 const MAX_STRING = 2000;
 const MAX_KEY = 200;
@@ -64,6 +65,8 @@ function pyStr(value: TraitValue): string {
   if (value === false) return 'False';
   return String(value);
 }
+
+const COMMA = Buffer.from(',');
 
 interface ResponseTrait {
   id: number | null;
@@ -182,9 +185,15 @@ export class IdentifyService {
     const flags = env.compiled.evaluateFlags(
       key === undefined ? { identifier, traits } : { identifier, traits, key },
     );
-    const flagsJson = env.identityFlagsJson(flags, origin, feature);
-    if (feature !== undefined) return flagsJson;
+    if (feature !== undefined) return env.identityFlagsJson(flags, origin, feature);
     const traitsJson = env.hideSensitiveData ? '[]' : JSON.stringify(listed);
-    return `{"identifier":${JSON.stringify(identifier)},"flags":${flagsJson},"traits":${traitsJson}}`;
+    const parts: Buffer[] = [Buffer.from(`{"identifier":${JSON.stringify(identifier)},"flags":[`)];
+    const fragments = env.identityFlagsFragments(flags, origin);
+    for (let i = 0; i < fragments.length; i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(fragments[i] as Buffer);
+    }
+    parts.push(Buffer.from(`],"traits":${traitsJson}}`));
+    return Buffer.concat(parts);
   }
 }

@@ -38,6 +38,7 @@ const SDK_PATHS = [
   '/api/v2/analytics/flags/',
   '/api/v1/traits/',
   '/api/v1/traits/bulk/',
+  '/api/v1/traits/increment-value/',
 ];
 
 /**
@@ -86,12 +87,13 @@ export async function composeSdkApi(deps: SdkApiDeps): Promise<{ environments: S
   http.register(async (instance) => {
     const app = instance as unknown as HttpServer;
     // Flagsmith answers every origin (django-cors-headers, CORS_ORIGIN_ALLOW_ALL) and exposes only Retry-After.
-    app.addHook('onRequest', async (_request, reply) => {
+    app.addHook('onRequest', (_request, reply, done) => {
       reply
         .header('access-control-allow-origin', '*')
         .header('access-control-expose-headers', 'Retry-After')
         .header('cache-control', NEVER_CACHE)
         .header('pragma', 'no-cache');
+      done();
     });
     for (const url of SDK_PATHS) {
       app.options(url, async (_request, reply) =>
@@ -107,7 +109,7 @@ export async function composeSdkApi(deps: SdkApiDeps): Promise<{ environments: S
     app.addHook('preClose', async () => realtime.close());
     registerSdkRoutes(app, { environments, identify });
     registerAnalyticsRoutes(app, { environments, analytics });
-    registerTraitRoutes(app, { environments, writes });
+    registerTraitRoutes(app, { environments, writes, cache });
     registerRealtimeRoutes(app, { environments, realtime });
   });
   return { environments };

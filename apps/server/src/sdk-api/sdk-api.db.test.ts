@@ -233,6 +233,46 @@ describeEachBackend('SDK API', (backend) => {
       expect(missing.statusCode).toBe(400);
       expect(missing.json()).toEqual({ identity: ['This field is required.'] });
     });
+
+    it('increment-value starts a missing trait at 0, adds concurrent increments up, and refuses non-integers', async () => {
+      const increment = (trait_key: string, increment_by: unknown) =>
+        call('POST', '/api/v1/traits/increment-value/', SERVER_KEY, {
+          identifier: 'counter-user',
+          trait_key,
+          increment_by,
+        });
+      const first = await increment('logins', 5);
+      expect(first.statusCode).toBe(200);
+      expect(first.json()).toEqual({ trait_key: 'logins', trait_value: 5, identifier: 'counter-user' });
+      const many = await Promise.all(Array.from({ length: 10 }, () => increment('logins', 2)));
+      expect(many.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+      expect(many.map((r) => r.json().trait_value).sort((a, b) => a - b)).toEqual([
+        7, 9, 11, 13, 15, 17, 19, 21, 23, 25,
+      ]);
+      expect((await increment('logins', -26)).json().trait_value).toBe(-1);
+      const stored = async () =>
+        server.database.db
+          .selectFrom('traits')
+          .innerJoin('identities', 'identities.id', 'traits.identity_id')
+          .where('identities.identifier', '=', 'counter-user')
+          .where('traits.trait_key', '=', 'logins')
+          .select(['traits.integer_value', 'traits.value_type'])
+          .executeTakeFirst();
+      await until(async () => (await stored())?.integer_value === -1, 'the incremented value written');
+      expect((await stored())?.value_type).toBe('int');
+
+      await call('POST', '/api/v1/traits/', SERVER_KEY, {
+        identity: { identifier: 'counter-user' },
+        trait_key: 'plan',
+        trait_value: 'pro',
+      });
+      const text = await increment('plan', 1);
+      expect(text.statusCode).toBe(400);
+      expect(text.json()).toEqual({ trait_key: ['Trait is not an integer.'] });
+      const fraction = await increment('logins', 1.5);
+      expect(fraction.statusCode).toBe(400);
+      expect(JSON.stringify(fraction.json())).toContain('increment_by');
+    });
   });
 
   describe('GET /api/v1/environment-document/', () => {

@@ -68,11 +68,12 @@ function canaryEnvironment(): ServedEnvironment {
 export function sdkCanaryCheck(identify: IdentifyService): Check {
   const canary = canaryEnvironment();
   return async () => {
-    const body = await identify.identify(canary, 'server', {
+    const result = await identify.identify(canary, 'server', {
       identifier: 'canary',
       traits: [{ trait_key: 'probe', trait_value: 'yes' }],
       transient: true,
     });
+    const body = result?.toString();
     const flags = (
       JSON.parse(body ?? '{}') as { flags?: Array<{ enabled: boolean; feature_state_value: unknown }> }
     ).flags;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { HttpServer } from '../http/server.ts';
 import { NotFoundError, PermissionDeniedError, UnavailableError } from '../platform/errors.ts';
+import { sendEncoded } from './encoded-body.ts';
 import type { IdentifyService, IncomingTrait } from './identify.ts';
 import type { Origin, ServedEnvironment } from './served-environment.ts';
 import type { ServedEnvironments } from './served-environments.ts';
@@ -66,10 +67,13 @@ export async function authenticate(
 }
 
 function sendJson(reply: FastifyReply, environment: ServedEnvironment, body: string | Buffer) {
+  return withDocumentHeaders(reply, environment).send(body);
+}
+
+function withDocumentHeaders(reply: FastifyReply, environment: ServedEnvironment) {
   return reply
     .header('content-type', 'application/json')
-    .header('x-flagsmith-document-updated-at', environment.updatedAtHeader)
-    .send(body);
+    .header('x-flagsmith-document-updated-at', environment.updatedAtHeader);
 }
 
 const IdentifyBody = Type.Object({
@@ -107,7 +111,9 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       const { environment, origin } = await authenticate(environments, request);
       reply.header('vary', 'Origin, X_ENVIRONMENT_KEY');
       const feature = request.query.feature;
-      if (feature === undefined) return sendJson(reply, environment, environment.flagsBody(origin));
+      if (feature === undefined) {
+        return sendEncoded(request, withDocumentHeaders(reply, environment), environment.flagsBody(origin));
+      }
       const one = environment.flagBody(origin, feature);
       if (one === undefined) throw new NotFoundError('Given feature not found');
       // Core sends the document timestamp only with the list form.
@@ -138,7 +144,7 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       identifier,
       traits: traits ?? [],
       transient: transient === true,
-    })) as string;
+    })) as Buffer;
     return sendJson(reply, environment, body);
   });
 
@@ -155,6 +161,6 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
         return reply.code(304).send();
       }
     }
-    return reply.header('content-type', 'application/json').send(environment.documentBody);
+    return sendEncoded(request, reply.header('content-type', 'application/json'), environment.documentBody);
   });
 }

@@ -5,6 +5,7 @@ import {
   type FlagResult,
 } from '@vexil/engine';
 import type { StoredDocument } from '../environment-document/index.ts';
+import { EncodedBody } from './encoded-body.ts';
 
 /** What the document does not carry but Core's flag objects show (read from `features` when a document loads). */
 export interface FeatureDetails {
@@ -52,6 +53,8 @@ interface ServedFeature {
   middle: string;
 }
 
+const MAX_FRAGMENTS_PER_FEATURE = 256;
+
 /** Django's datetime format in DRF responses: microseconds and `Z`. */
 function djangoDate(date: Date): string {
   return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -65,8 +68,8 @@ export class ServedEnvironment {
   readonly environmentId: number;
   readonly dataVersion: number;
   readonly updatedAt: Date;
-  /** The document body exactly as stored (GET /environment-document/). */
-  readonly documentBody: string;
+  /** The document body exactly as stored (GET /environment-document/), with its compressed forms. */
+  readonly documentBody: EncodedBody;
   readonly documentBytes: number;
   readonly compiled: CompiledEnvironment;
   /** Analytics accept counts only for these. */
@@ -82,16 +85,22 @@ export class ServedEnvironment {
   readonly updatedAtHeader: string;
   readonly lastModifiedHeader: string;
   readonly #features: readonly ServedFeature[];
-  /** Encoded once: sending a Buffer skips the per-request UTF-8 encoding of a body that can be 100 KB. */
-  readonly #flagsBody: Record<Origin, Buffer>;
+  /** Encoded once: sending bytes skips the per-request UTF-8 encoding (and compression) of a 100 KB body. */
+  readonly #flagsBody: Record<Origin, EncodedBody>;
   readonly #flagByName: Record<Origin, Map<string, string>>;
+  /**
+   * Identity flag objects as UTF-8 bytes, per feature, by value, variant and enabled. A feature's values come from
+   * its document (default, overrides, variants), so each cache stays small; building a 90 KB identity response from
+   * these instead of from strings skips most of its string building and its UTF-8 encoding.
+   */
+  readonly #identityFragments: Array<Map<unknown, Map<string | null, [Buffer?, Buffer?]>>>;
 
   constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
     const document = JSON.parse(stored.document) as DocSettings;
     this.environmentId = stored.environmentId;
     this.dataVersion = stored.dataVersion;
     this.updatedAt = stored.dataUpdatedAt;
-    this.documentBody = stored.document;
+    this.documentBody = new EncodedBody(stored.document);
     this.documentBytes = stored.sizeBytes;
     this.compiled = compileEnvironment(document as EnvironmentDocument);
     this.featureNames = new Set(this.compiled.featureNames);
@@ -137,7 +146,7 @@ export class ServedEnvironment {
 
     // Environment flags never depend on the request beyond the key's origin: serialize both forms now.
     const environmentFlags = this.compiled.evaluateFlags();
-    this.#flagsBody = { client: Buffer.alloc(0), server: Buffer.alloc(0) };
+    const bodies: Partial<Record<Origin, EncodedBody>> = {};
     this.#flagByName = { client: new Map(), server: new Map() };
     for (const origin of ['client', 'server'] as const) {
       const parts: string[] = [];
@@ -148,12 +157,14 @@ export class ServedEnvironment {
         parts.push(text);
         this.#flagByName[origin].set(flag.name.toLowerCase(), text);
       }
-      this.#flagsBody[origin] = Buffer.from(`[${parts.join(',')}]`);
+      bodies[origin] = new EncodedBody(`[${parts.join(',')}]`);
     }
+    this.#flagsBody = bodies as Record<Origin, EncodedBody>;
+    this.#identityFragments = this.#features.map(() => new Map());
   }
 
   /** GET /flags/ body for this origin. */
-  flagsBody(origin: Origin): Buffer {
+  flagsBody(origin: Origin): EncodedBody {
     return this.#flagsBody[origin];
   }
 
@@ -178,6 +189,44 @@ export class ServedEnvironment {
       parts.push(text);
     }
     return wanted !== undefined ? undefined : `[${parts.join(',')}]`;
+  }
+
+  /**
+   * The same list as identityFlagsJson without `feature`, as byte fragments to concatenate (no separators or
+   * brackets: the caller adds them). Fragments are cached per outcome, bounded per feature.
+   */
+  identityFlagsFragments(flags: readonly FlagResult[], origin: Origin): Buffer[] {
+    const out: Buffer[] = [];
+    for (let i = 0; i < flags.length; i++) {
+      const flag = flags[i] as FlagResult;
+      if (!this.#visible(i, flag, origin, false)) continue;
+      out.push(this.#identityFragment(i, flag));
+    }
+    return out;
+  }
+
+  #identityFragment(index: number, flag: FlagResult): Buffer {
+    const byValue = this.#identityFragments[index] as Map<unknown, Map<string | null, [Buffer?, Buffer?]>>;
+    let byVariant = byValue.get(flag.value);
+    if (!byVariant) {
+      // A bound against a feature whose values are not few (should not happen: they come from the document).
+      if (byValue.size >= MAX_FRAGMENTS_PER_FEATURE) return Buffer.from(this.#flagJson(index, flag, true));
+      byVariant = new Map();
+      byValue.set(flag.value, byVariant);
+    }
+    const variant = flag.variant ?? null;
+    let pair = byVariant.get(variant);
+    if (!pair) {
+      pair = [];
+      byVariant.set(variant, pair);
+    }
+    const slot = flag.enabled ? 1 : 0;
+    let bytes = pair[slot];
+    if (!bytes) {
+      bytes = Buffer.from(this.#flagJson(index, flag, true));
+      pair[slot] = bytes;
+    }
+    return bytes;
   }
 
   /**

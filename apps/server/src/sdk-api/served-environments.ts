@@ -26,6 +26,9 @@ export interface ServedEnvironmentsOptions {
   keyCacheSeconds: number;
 }
 
+/** The log line of each document loaded (bench/replay reads it). */
+export const LOADED_MESSAGE = 'sdk-api: environment document loaded';
+
 /** Unknown keys are remembered briefly too, so a client with a wrong key cannot turn every request into SQL. */
 const NEGATIVE_KEY_TTL_MS = 2_000;
 
@@ -124,7 +127,7 @@ export class ServedEnvironments {
       const reloads: Promise<unknown>[] = [];
       for (const [id, served] of this.#served) {
         const version = known.get(id);
-        if (version !== undefined && version > served.dataVersion) reloads.push(this.#load(id));
+        if (version !== undefined && version > served.dataVersion) reloads.push(this.#load(id, version));
       }
       await Promise.all(reloads);
       if (this.#failing) this.#options.logger.info('sdk-api: document version check works again');
@@ -146,7 +149,7 @@ export class ServedEnvironments {
   #onVersion(environmentId: number, dataVersion: number) {
     const served = this.#served.get(environmentId);
     // Only environments this process serves are loaded; others load on their first request.
-    if (served && dataVersion > served.dataVersion) void this.#load(environmentId);
+    if (served && dataVersion > served.dataVersion) void this.#load(environmentId, dataVersion);
   }
 
   async #lookupKey(key: string): Promise<ResolvedKey | undefined> {
@@ -169,10 +172,23 @@ export class ServedEnvironments {
     return row ? { environmentId: row.id, origin: 'client' } : undefined;
   }
 
-  /** One load per environment at a time; concurrent callers share it. Errors leave the old document served. */
-  #load(environmentId: number): Promise<ServedEnvironment | undefined> {
+  /**
+   * One load per environment at a time; concurrent callers share it. Errors leave the old document served.
+   *
+   * `atLeast`: the version the caller was told exists. A load already running may have read its row before that
+   * version was stored; sharing it would leave the newer document unserved until the next notice or periodic
+   * check (seconds away after the last change of a burst). So such a caller waits for the running load and, if
+   * that one came back older, starts one more: at most one load running and one waiting per environment, however
+   * many notices arrive meanwhile (they all share that next load).
+   */
+  #load(environmentId: number, atLeast?: number): Promise<ServedEnvironment | undefined> {
     const running = this.#loading.get(environmentId);
-    if (running) return running;
+    if (running) {
+      if (atLeast === undefined) return running;
+      return running.then((served) =>
+        served && served.dataVersion < atLeast ? this.#load(environmentId) : served,
+      );
+    }
     const promise = this.#read(environmentId)
       .catch((err: unknown) => {
         const current = this.#served.get(environmentId);
@@ -189,14 +205,27 @@ export class ServedEnvironments {
   }
 
   async #read(environmentId: number): Promise<ServedEnvironment | undefined> {
+    const started = performance.now();
     const stored = await this.#options.store.read(environmentId);
     if (!stored) return undefined;
     const current = this.#served.get(environmentId);
     if (current && current.dataVersion >= stored.dataVersion) return current;
     const details = await this.#featureDetails(environmentId);
+    const compiling = performance.now();
     const served = new ServedEnvironment(stored, details);
     this.#served.set(environmentId, served);
     this.reloads++;
+    // One line per document a process starts serving: where the serving side of the pipeline spends its time.
+    this.#options.logger.info(
+      {
+        environmentId,
+        dataVersion: stored.dataVersion,
+        bytes: stored.sizeBytes,
+        readMs: Math.round(compiling - started),
+        compileMs: Math.round(performance.now() - compiling),
+      },
+      LOADED_MESSAGE,
+    );
     for (const listener of this.#listeners) listener(served);
     return served;
   }

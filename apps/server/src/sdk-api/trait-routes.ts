@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { HttpServer } from '../http/server.ts';
 import type { TraitValue } from '../modules/identities/index.ts';
 import { ValidationError } from '../platform/errors.ts';
+import type { IdentityTraitCache } from './identity-traits.ts';
 import type { IdentityWrite, IdentityWriteQueue } from './identity-writes.ts';
 import { authenticate } from './sdk-routes.ts';
 import type { ServedEnvironment } from './served-environment.ts';
@@ -12,6 +13,12 @@ const TraitBody = Type.Object({
   trait_key: Type.String({ minLength: 1, maxLength: 200 }),
   trait_value: Type.Unsafe<unknown>({}),
 });
+const IncrementBody = Type.Object({
+  identifier: Type.String({ minLength: 1, maxLength: 2000 }),
+  trait_key: Type.String({ minLength: 1, maxLength: 200 }),
+  increment_by: Type.Integer(),
+});
+
 type TraitBodyType = {
   identity: { identifier: string };
   trait_key: string;
@@ -59,12 +66,15 @@ function writesFor(environment: ServedEnvironment, bodies: readonly TraitBodyTyp
   }));
 }
 
-/** POST /api/v1/traits/ and PUT /api/v1/traits/bulk/: set (or, with null, delete) traits of identities. */
+/**
+ * POST /api/v1/traits/ and PUT /api/v1/traits/bulk/: set (or, with null, delete) traits of identities.
+ * POST /api/v1/traits/increment-value/: add to an integer trait and answer the new value.
+ */
 export function registerTraitRoutes(
   app: HttpServer,
-  deps: { environments: ServedEnvironments; writes: IdentityWriteQueue },
+  deps: { environments: ServedEnvironments; writes: IdentityWriteQueue; cache: IdentityTraitCache },
 ) {
-  const { environments, writes } = deps;
+  const { environments, writes, cache } = deps;
   const accept = async (environment: ServedEnvironment, bodies: readonly TraitBodyType[]) => {
     for (const write of writesFor(environment, bodies)) writes.enqueue(write).catch(() => {});
   };
@@ -78,6 +88,32 @@ export function registerTraitRoutes(
     allowed(environment, origin);
     await accept(environment, [request.body as TraitBodyType]);
     return reply.send(request.body);
+  });
+  app.post('/api/v1/traits/increment-value/', { schema: { body: IncrementBody } }, async (request, reply) => {
+    const { environment, origin } = await authenticate(environments, request);
+    allowed(environment, origin);
+    const { identifier, trait_key, increment_by } = request.body;
+    // Read and write without an await in between: the cached identity already holds every queued write of this
+    // process, so concurrent increments here add up. Across processes the caches are not shared (docs/sdk-api.md).
+    const identity = await cache.load(environment.environmentId, identifier);
+    const current = identity.traits.get(trait_key)?.value ?? 0;
+    // Flagsmith parity: a missing trait starts at 0; any non-integer value is refused.
+    if (typeof current !== 'number' || !Number.isSafeInteger(current)) {
+      throw ValidationError.field('trait_key', 'Trait is not an integer.');
+    }
+    const next = current + increment_by;
+    if (!Number.isSafeInteger(next)) {
+      throw ValidationError.field('increment_by', 'The incremented value does not fit a 64-bit integer.');
+    }
+    writes
+      .enqueue({
+        environmentId: environment.environmentId,
+        identifier,
+        upserts: [[trait_key, next]],
+        deletes: [],
+      })
+      .catch(() => {});
+    return reply.send({ trait_key, trait_value: next, identifier });
   });
   app.put('/api/v1/traits/bulk/', { schema: { body: Type.Array(TraitBody) } }, async (request, reply) => {
     const { environment, origin } = await authenticate(environments, request);

@@ -64,6 +64,12 @@ describeEachBackend('health endpoints', (backend) => {
     expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('sends Flagsmith-Version on every response, as Core does', async () => {
+    for (const url of ['/health/liveness', '/api/v1/nothing-here/', '/api/v1/flags/']) {
+      expect((await fetch(`${server.url}${url}`)).headers.get('flagsmith-version')).toBe('2.265.0');
+    }
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const res = await fetch(`${server.url}/api/v1/nothing-here/`);
     expect(res.status).toBe(404);

@@ -128,6 +128,7 @@ export const ROUTES: Record<string, RouteCase> = {
   [`POST ${FEATURE}/add-owners/`]: { body: (fx: Fx) => ({ user_ids: [fx.memberId] }) },
   [`POST ${FEATURE}/remove-owners/`]: { body: (fx: Fx) => ({ user_ids: [fx.memberId] }) },
   'GET /api/v1/features/get-by-uuid/{uuid}/': { params: { uuid: 'featureUuid' } },
+  [`GET ${FEATURE}/evaluation-data/`]: { query: (fx: Fx) => `environment_id=${fx.environmentId}` },
   [`GET ${FEATURE}/mv-options/`]: {},
   [`POST ${FEATURE}/mv-options/`]: { body: mv },
   [`GET ${FEATURE}/mv-options/{optionId}/`]: {},

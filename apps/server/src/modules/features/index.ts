@@ -1,3 +1,4 @@
+export { registerFeatureEvaluationDataRoutes } from './feature-evaluation-data.ts';
 export { registerFeatureRoutes } from './feature-routes.ts';
 export { FeatureService } from './feature-service.ts';
 export { registerFeatureStateRoutes } from './feature-state-routes.ts';
