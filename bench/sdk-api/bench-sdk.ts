@@ -181,7 +181,12 @@ try {
   await run('GET /flags/ max (no Accept-Encoding)', flagsUrl, key, {});
   // Control for the fixed-rate tails: the cheapest route of the same server at the same rate. What it shows at p99
   // is the machine's (idle vCPU wake-ups, the load generator's timer), not the flag serving path's.
-  await run('control: GET /health/liveness at 2,000 rps', `${server.url}/health/liveness`, {}, { rate: 2000 });
+  await run(
+    'control: GET /health/liveness at 2,000 rps',
+    `${server.url}/health/liveness`,
+    {},
+    { rate: 2000 },
+  );
   await run('POST /identities/ max', identities, post, { body: identify });
   await run('POST /identities/ at 1,000 rps', identities, post, { rate: 1000, body: identify });
 
