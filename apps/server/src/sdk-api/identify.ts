@@ -21,8 +21,11 @@ export interface IdentifyRequest {
 }
 
 /** What the route sends: the response body, or undefined when `feature` names no flag. */
-/** The response body: bytes for the full identity response, a string for one flag (`?feature=`). */
-export type IdentifyResult = Buffer | string | undefined;
+/**
+ * The response body: the full identity response as byte parts to send in order (see response-buffers.ts), or one
+ * flag's JSON for `?feature=` (undefined: no such feature).
+ */
+export type IdentifyResult = Buffer[] | string | undefined;
 
 const MAX_STRING = 2000;
 const MAX_KEY = 200;
@@ -194,6 +197,6 @@ export class IdentifyService {
       parts.push(fragments[i] as Buffer);
     }
     parts.push(Buffer.from(`],"traits":${traitsJson}}`));
-    return Buffer.concat(parts);
+    return parts;
   }
 }

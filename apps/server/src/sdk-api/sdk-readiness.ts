@@ -73,7 +73,7 @@ export function sdkCanaryCheck(identify: IdentifyService): Check {
       traits: [{ trait_key: 'probe', trait_value: 'yes' }],
       transient: true,
     });
-    const body = result?.toString();
+    const body = Array.isArray(result) ? Buffer.concat(result).toString() : result;
     const flags = (
       JSON.parse(body ?? '{}') as { flags?: Array<{ enabled: boolean; feature_state_value: unknown }> }
     ).flags;

@@ -4,6 +4,7 @@ import type { HttpServer } from '../http/server.ts';
 import { NotFoundError, PermissionDeniedError, UnavailableError } from '../platform/errors.ts';
 import { sendEncoded } from './encoded-body.ts';
 import type { IdentifyService, IncomingTrait } from './identify.ts';
+import { ResponseBufferPool } from './response-buffers.ts';
 import type { Origin, ServedEnvironment } from './served-environment.ts';
 import type { ServedEnvironments } from './served-environments.ts';
 
@@ -70,6 +71,13 @@ function sendJson(reply: FastifyReply, environment: ServedEnvironment, body: str
   return withDocumentHeaders(reply, environment).send(body);
 }
 
+const responseBuffers = new ResponseBufferPool();
+
+function sendIdentity(reply: FastifyReply, environment: ServedEnvironment, body: string | Buffer[]) {
+  if (typeof body === 'string') return sendJson(reply, environment, body);
+  return responseBuffers.send(withDocumentHeaders(reply, environment), body);
+}
+
 function withDocumentHeaders(reply: FastifyReply, environment: ServedEnvironment) {
   return reply
     .header('content-type', 'application/json')
@@ -134,7 +142,7 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       feature,
     });
     if (body === undefined) throw new NotFoundError('Given feature not found');
-    return sendJson(reply, environment, body);
+    return sendIdentity(reply, environment, body);
   });
 
   app.post('/api/v1/identities/', { schema: { body: IdentifyBody } }, async (request, reply) => {
@@ -144,8 +152,8 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       identifier,
       traits: traits ?? [],
       transient: transient === true,
-    })) as Buffer;
-    return sendJson(reply, environment, body);
+    })) as Buffer[];
+    return sendIdentity(reply, environment, body);
   });
 
   app.get('/api/v1/environment-document/', async (request, reply) => {

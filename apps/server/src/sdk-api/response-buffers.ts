@@ -1,0 +1,60 @@
+import type { FastifyReply } from 'fastify';
+
+/**
+ * Reusable buffers for identity responses (~90 KB on the incident environment, one per request).
+ *
+ * A fresh buffer per response is an ArrayBuffer that lives until the socket has taken all of it. Under load, many
+ * live through two young-generation collections while they drain, get promoted, and count towards the old
+ * generation: the process then ran a full mark-compact every ~150 ms (4–10 ms pauses) and spent half its CPU per
+ * identity request on it (bench/RESULTS.md, 2026-11-22). Pooled buffers are allocated once and stay old, so
+ * identity load leaves only short-lived objects behind.
+ *
+ * A buffer goes back to the pool only on the response's `finish`: Node emits it once the last byte has been handed
+ * to the operating system, so nothing reads the buffer any more. A response that ends otherwise (client gone) just
+ * leaves its buffer to the garbage collector.
+ */
+export class ResponseBufferPool {
+  readonly #free: Buffer[] = [];
+  readonly #maxPooled: number;
+  readonly #maxBytes: number;
+  readonly #minBytes: number;
+
+  constructor(options: { maxPooled?: number; maxBytes?: number; minBytes?: number } = {}) {
+    this.#maxPooled = options.maxPooled ?? 256;
+    this.#maxBytes = options.maxBytes ?? 4 * 1024 * 1024;
+    this.#minBytes = options.minBytes ?? 128 * 1024;
+  }
+
+  get size(): number {
+    return this.#free.length;
+  }
+
+  /** A buffer of at least `bytes` (its contents are stale: callers overwrite what they use). */
+  take(bytes: number): Buffer {
+    for (let i = this.#free.length - 1; i >= 0; i--) {
+      const buffer = this.#free[i] as Buffer;
+      if (buffer.length >= bytes) {
+        this.#free[i] = this.#free[this.#free.length - 1] as Buffer;
+        this.#free.pop();
+        return buffer;
+      }
+    }
+    // Rounded up so that responses of similar size share buffers; allocUnsafeSlow stays out of Node's 8 KB slab.
+    return Buffer.allocUnsafeSlow(Math.max(this.#minBytes, 2 ** Math.ceil(Math.log2(bytes))));
+  }
+
+  give(buffer: Buffer) {
+    if (buffer.length <= this.#maxBytes && this.#free.length < this.#maxPooled) this.#free.push(buffer);
+  }
+
+  /** Sends `parts` as one body, copied into a pooled buffer that is returned when the response has finished. */
+  send(reply: FastifyReply, parts: readonly Buffer[]) {
+    let total = 0;
+    for (const part of parts) total += part.length;
+    const buffer = this.take(total);
+    let at = 0;
+    for (const part of parts) at += part.copy(buffer, at);
+    reply.raw.once('finish', () => this.give(buffer));
+    return reply.send(buffer.subarray(0, total));
+  }
+}
