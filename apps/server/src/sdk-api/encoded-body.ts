@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const gzip = promisify(zlib.gzip);
 const brotli = promisify(zlib.brotliCompress);
 
-export type ContentEncoding = 'br' | 'gzip';
+type ContentEncoding = 'br' | 'gzip';
 /** Preference order when a client accepts both equally (every official SDK's HTTP client accepts gzip). */
 const SUPPORTED: ContentEncoding[] = ['br', 'gzip'];
 
@@ -41,13 +41,15 @@ export class EncodedBody {
               },
             });
       this.#encoded.set(encoding, pending);
+      // A failed compression is not remembered: the next request tries again.
+      pending.catch(() => this.#encoded.delete(encoding));
     }
     return pending;
   }
 }
 
 /** The encoding to answer with for this request's Accept-Encoding, or undefined for the body as it is. */
-export function chooseEncoding(request: FastifyRequest, bytes: number): ContentEncoding | undefined {
+function chooseEncoding(request: FastifyRequest, bytes: number): ContentEncoding | undefined {
   if (bytes < MIN_COMPRESS_BYTES) return undefined;
   const header = request.headers['accept-encoding'];
   if (typeof header !== 'string' || header === '') return undefined;

@@ -20,7 +20,6 @@ export interface IdentifyRequest {
   feature?: string | undefined;
 }
 
-/** What the route sends: the response body, or undefined when `feature` names no flag. */
 /**
  * The response body: the full identity response as byte parts to send in order (see response-buffers.ts), or one
  * flag's JSON for `?feature=` (undefined: no such feature).

@@ -67,7 +67,7 @@ export async function authenticate(
   return { environment, origin: resolved.origin };
 }
 
-function sendJson(reply: FastifyReply, environment: ServedEnvironment, body: string | Buffer) {
+function sendJson(reply: FastifyReply, environment: ServedEnvironment, body: string) {
   return withDocumentHeaders(reply, environment).send(body);
 }
 

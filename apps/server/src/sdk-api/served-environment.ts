@@ -176,6 +176,8 @@ export class ServedEnvironment {
   /**
    * The flags of an evaluation (in featureNames order) as a JSON array, filtered as Core filters identity flags:
    * disabled flags hidden when the environment says so, server-key-only features hidden from client keys.
+   * Requests use it for `?feature=` (one flag); the whole-list form is the plain reference that
+   * identityFlagsFragments, which serves the list, is tested against.
    */
   identityFlagsJson(flags: readonly FlagResult[], origin: Origin, feature?: string): string | undefined {
     const wanted = feature?.toLowerCase();

@@ -103,7 +103,10 @@ export function registerTraitRoutes(
     }
     const next = current + increment_by;
     if (!Number.isSafeInteger(next)) {
-      throw ValidationError.field('increment_by', 'The incremented value does not fit a 64-bit integer.');
+      throw ValidationError.field(
+        'increment_by',
+        'The incremented value is beyond ±2^53, the integers this API keeps exact.',
+      );
     }
     writes
       .enqueue({

@@ -391,8 +391,8 @@ export class CompiledEnvironment {
     const end = (start[f + 1] as number) - 1;
     let k = start[f] as number;
     for (;;) {
-      // Skip the segments known not to match in a loop without calls: then the JIT checks the typed arrays once,
-      // not on every step as it must after a call that could have changed them.
+      // Skip the segments known not to match in a loop without calls: then the JIT checks the arrays once, not on
+      // every step as it must after a call that could have changed them.
       while (k < end && memo[segment[k] as number] === unmatched) k++;
       if (k === end) return end;
       const index = segment[k] as number;
