@@ -5,7 +5,9 @@
  * its own process. Measures GET /api/v1/flags/ and POST /api/v1/identities/ (transient identity, 7 traits) at
  * maximum rate and p99 at a fixed rate, and the memory one served environment takes.
  * Then starts a second process (roles sdk,tasks) and times admin changes until both processes serve them.
- * usage: npm run bench:sdk -w @vexil/bench [-- --seconds 15 --connections 32 --propagation-samples 30]
+ * Fixed-rate rows come from an open-loop generator (../support/open-loop.ts), the maximum-rate rows from autocannon.
+ * usage: npm run bench:sdk -w @vexil/bench [-- --seconds 15 --connections 32 --propagation-samples 30
+ *        --compare-autocannon-rate]
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const GEN = process.env.VEXIL_GEN_ENV_DOC ?? path.resolve(ROOT, '../shared/tools/gen-env-doc.mjs');
 const ADMIN_URL = process.env.VEXIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+const OPEN_LOOP = fileURLToPath(new URL('../support/open-loop.ts', import.meta.url));
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -28,13 +31,21 @@ const arg = (name: string, fallback: number) => {
 const SECONDS = arg('seconds', 15);
 const CONNECTIONS = arg('connections', 32);
 const PROPAGATION_SAMPLES = arg('propagation-samples', 30);
+/** Open-loop runs send (but do not measure) this many seconds first: connections, JIT. */
+const WARMUP_SECONDS = 1;
+/** Also run the fixed-rate rows with autocannon's `-R` (bursty), to compare the two generators. */
+const COMPARE_BURST = process.argv.includes('--compare-autocannon-rate');
 /** Extra node flags for the server, e.g. VEXIL_BENCH_NODE_FLAGS=--cpu-prof to profile it. */
 const NODE_FLAGS = (process.env.VEXIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface Result {
+  /** Requests the server answered during the run, warm-up included (for CPU per request). */
+  served: number;
   rps: number;
   p50: number;
   p99: number;
+  p999: number;
+  max: number;
   non2xx: number;
   errors: number;
 }
@@ -52,16 +63,52 @@ function autocannon(
   args.push(url);
   const out = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 26 }).toString()) as {
     requests: { average: number };
-    latency: { p50: number; p99: number };
+    latency: { p50: number; p99: number; p99_9: number; max: number };
     non2xx: number;
     errors: number;
   };
   return {
+    served: out.requests.average * SECONDS,
     rps: Math.round(out.requests.average),
     p50: out.latency.p50,
     p99: out.latency.p99,
+    p999: out.latency.p99_9,
+    max: out.latency.max,
     non2xx: out.non2xx,
     errors: out.errors,
+  };
+}
+
+/**
+ * The fixed-rate runs: an open-loop generator in its own process (requests evenly spaced, latency from each
+ * request's due time), because autocannon's `-R` sends each second's share in a burst (see open-loop.ts).
+ */
+function openLoop(
+  url: string,
+  headers: Record<string, string>,
+  options: { rate: number; body?: string },
+): Result {
+  const args = [OPEN_LOOP, '--url', url, '--rate', String(options.rate), '--seconds', String(SECONDS)];
+  args.push('--warmup', String(WARMUP_SECONDS));
+  args.push('--connections', String(CONNECTIONS));
+  for (const [k, v] of Object.entries(headers)) args.push('--header', `${k}=${v}`);
+  if (options.body) args.push('--method', 'POST', '--body', options.body);
+  const out = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 26 }).toString()) as {
+    completed: number;
+    lost: number;
+    non2xx: number;
+    errors: number;
+    latencyMs: { p50: number; p99: number; p999: number; max: number };
+  };
+  return {
+    served: out.completed + options.rate * WARMUP_SECONDS,
+    rps: Math.round(out.completed / SECONDS),
+    p50: out.latencyMs.p50,
+    p99: out.latencyMs.p99,
+    p999: out.latencyMs.p999,
+    max: out.latencyMs.max,
+    non2xx: out.non2xx,
+    errors: out.errors + out.lost,
   };
 }
 
@@ -164,14 +211,17 @@ try {
     what: string,
     url: string,
     headers: Record<string, string>,
-    options: { rate?: number; body?: string },
+    options: { rate?: number; body?: string; burst?: boolean },
   ) => {
     const loadAtStart = load();
     const cpuBefore = await cpu();
-    const r = autocannon(url, headers, options);
-    const cpuUs = (((await cpu()) - cpuBefore) * 1e6) / Math.max(1, r.rps * SECONDS);
+    const r =
+      options.rate && !options.burst
+        ? openLoop(url, headers, { ...options, rate: options.rate })
+        : autocannon(url, headers, options);
+    const cpuUs = (((await cpu()) - cpuBefore) * 1e6) / Math.max(1, r.served);
     rows.push(
-      `| ${what} | ${r.rps} | ${r.p50} | ${r.p99} | ${Math.round(cpuUs)} | ${r.non2xx} | ${r.errors} | ${loadAtStart} → ${load()} |`,
+      `| ${what} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.p999} | ${r.max} | ${Math.round(cpuUs)} | ${r.non2xx} | ${r.errors} | ${loadAtStart} → ${load()} |`,
     );
   };
   autocannon(flagsUrl, sdkKey, {}); // warm-up (JIT, connection pool)
@@ -189,6 +239,22 @@ try {
   );
   await run('POST /identities/ max', identities, post, { body: identify });
   await run('POST /identities/ at 1,000 rps', identities, post, { rate: 1000, body: identify });
+  if (COMPARE_BURST) {
+    const burst = "(autocannon -R: each second's share in a burst)";
+    await run(`GET /flags/ at 2,000 rps (gzip) ${burst}`, flagsUrl, sdkKey, { rate: 2000, burst: true });
+    const liveness = `${server.url}/health/liveness`;
+    await run(
+      `control: GET /health/liveness at 2,000 rps ${burst}`,
+      liveness,
+      {},
+      { rate: 2000, burst: true },
+    );
+    await run(`POST /identities/ at 1,000 rps ${burst}`, identities, post, {
+      rate: 1000,
+      body: identify,
+      burst: true,
+    });
+  }
 
   // A second process on the same Postgres that serves the SDK API and runs the rebuild tasks (the first has no
   // tasks role): how long until both serve an admin change.
@@ -209,12 +275,14 @@ try {
   console.log(
     `SDK API, seed-scale environment (${(document.length / 1e6).toFixed(1)} MB document; /flags/ body ${flagsBytes} B, ${gzipBytes} B gzipped, ` +
       `identity body ${identityBytes} B), node ${process.version}, ${os.cpus().length} cores, ` +
-      `${CONNECTIONS} connections, ${SECONDS} s per run:`,
+      `${CONNECTIONS} connections, ${SECONDS} s per run. "max" rows: autocannon (closed loop); "at N rps" rows: ` +
+      `open-loop generator (bench/support/open-loop.ts; evenly spaced, latency from each request's due time, ` +
+      `${WARMUP_SECONDS} s unmeasured warm-up):`,
   );
   console.log(
-    '| run | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx | errors | load average (1 min) |',
+    '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/req | non-2xx | errors | load average (1 min) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
   console.log(
     `Memory for the served environment: heap used +${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB, ` +
