@@ -11,19 +11,25 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import {
+  autocannon,
+  hasWrk,
+  type LoadOptions,
+  type LoadResult,
+  openLoop,
+  wrk,
+} from '../support/load-tools.ts';
 import { startServerProcess } from '../support/server-process.ts';
 import { measurePropagation } from './propagation.ts';
+import { startReferenceServer } from './reference-server-process.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const GEN = process.env.VEXIL_GEN_ENV_DOC ?? path.resolve(ROOT, '../shared/tools/gen-env-doc.mjs');
 const ADMIN_URL = process.env.VEXIL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
-const OPEN_LOOP = fileURLToPath(new URL('../support/open-loop.ts', import.meta.url));
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
@@ -37,80 +43,6 @@ const WARMUP_SECONDS = 1;
 const COMPARE_BURST = process.argv.includes('--compare-autocannon-rate');
 /** Extra node flags for the server, e.g. VEXIL_BENCH_NODE_FLAGS=--cpu-prof to profile it. */
 const NODE_FLAGS = (process.env.VEXIL_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-
-interface Result {
-  /** Requests the server answered during the run, warm-up included (for CPU per request). */
-  served: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  p999: number;
-  max: number;
-  non2xx: number;
-  errors: number;
-}
-
-/** autocannon as a child process, so load generation does not share the event loop it measures. */
-function autocannon(
-  url: string,
-  headers: Record<string, string>,
-  options: { rate?: number; body?: string },
-): Result {
-  const args = [AUTOCANNON, '-j', '-c', String(CONNECTIONS), '-d', String(SECONDS)];
-  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
-  if (options.rate) args.push('-R', String(options.rate));
-  if (options.body) args.push('-m', 'POST', '-b', options.body);
-  args.push(url);
-  const out = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 26 }).toString()) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number; p99_9: number; max: number };
-    non2xx: number;
-    errors: number;
-  };
-  return {
-    served: out.requests.average * SECONDS,
-    rps: Math.round(out.requests.average),
-    p50: out.latency.p50,
-    p99: out.latency.p99,
-    p999: out.latency.p99_9,
-    max: out.latency.max,
-    non2xx: out.non2xx,
-    errors: out.errors,
-  };
-}
-
-/**
- * The fixed-rate runs: an open-loop generator in its own process (requests evenly spaced, latency from each
- * request's due time), because autocannon's `-R` sends each second's share in a burst (see open-loop.ts).
- */
-function openLoop(
-  url: string,
-  headers: Record<string, string>,
-  options: { rate: number; body?: string },
-): Result {
-  const args = [OPEN_LOOP, '--url', url, '--rate', String(options.rate), '--seconds', String(SECONDS)];
-  args.push('--warmup', String(WARMUP_SECONDS));
-  args.push('--connections', String(CONNECTIONS));
-  for (const [k, v] of Object.entries(headers)) args.push('--header', `${k}=${v}`);
-  if (options.body) args.push('--method', 'POST', '--body', options.body);
-  const out = JSON.parse(execFileSync(process.execPath, args, { maxBuffer: 1 << 26 }).toString()) as {
-    completed: number;
-    lost: number;
-    non2xx: number;
-    errors: number;
-    latencyMs: { p50: number; p99: number; p999: number; max: number };
-  };
-  return {
-    served: out.completed + options.rate * WARMUP_SECONDS,
-    rps: Math.round(out.completed / SECONDS),
-    p50: out.latencyMs.p50,
-    p99: out.latencyMs.p99,
-    p999: out.latencyMs.p999,
-    max: out.latencyMs.max,
-    non2xx: out.non2xx,
-    errors: out.errors + out.lost,
-  };
-}
 
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -207,53 +139,59 @@ try {
   const rows: string[] = [];
   // Server CPU per request is the figure a busy shared machine distorts least: req/s falls when other processes
   // take the cores, CPU time per request mostly does not.
+  type Tool = 'autocannon' | 'autocannon -R' | 'open loop' | 'wrk';
   const run = async (
     what: string,
+    tool: Tool,
     url: string,
-    headers: Record<string, string>,
-    options: { rate?: number; body?: string; burst?: boolean },
+    options: Partial<LoadOptions> & { rate?: number },
   ) => {
     const loadAtStart = load();
     const cpuBefore = await cpu();
-    const r =
-      options.rate && !options.burst
-        ? openLoop(url, headers, { ...options, rate: options.rate })
-        : autocannon(url, headers, options);
+    const o = { connections: CONNECTIONS, seconds: SECONDS, headers: {}, ...options };
+    let r: LoadResult;
+    if (tool === 'open loop') r = openLoop(url, { ...o, rate: o.rate ?? 0, warmupSeconds: WARMUP_SECONDS });
+    else if (tool === 'wrk') r = wrk(url, o);
+    else r = autocannon(url, tool === 'autocannon -R' ? o : { ...o, rate: undefined });
     const cpuUs = (((await cpu()) - cpuBefore) * 1e6) / Math.max(1, r.served);
     rows.push(
-      `| ${what} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.p999} | ${r.max} | ${Math.round(cpuUs)} | ${r.non2xx} | ${r.errors} | ${loadAtStart} → ${load()} |`,
+      `| ${what} | ${tool} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.p999} | ${r.max} | ${Math.round(cpuUs)} | ${r.non2xx} | ${r.errors} | ${loadAtStart} → ${load()} |`,
     );
   };
-  autocannon(flagsUrl, sdkKey, {}); // warm-up (JIT, connection pool)
+  const withWrk = hasWrk();
+  autocannon(flagsUrl, { connections: CONNECTIONS, seconds: SECONDS, headers: sdkKey }); // warm-up (JIT, pools)
   const identities = `${server.url}/api/v1/identities/`;
-  await run('GET /flags/ max (gzip, as SDKs ask)', flagsUrl, sdkKey, {});
-  await run('GET /flags/ at 2,000 rps (gzip)', flagsUrl, sdkKey, { rate: 2000 });
-  await run('GET /flags/ max (no Accept-Encoding)', flagsUrl, key, {});
+  const liveness = `${server.url}/health/liveness`;
+  const flagsGzip = { headers: sdkKey };
+  const identity = { headers: post, body: identify };
+  await run('GET /flags/ max (gzip, as SDKs ask)', 'autocannon', flagsUrl, flagsGzip);
+  if (withWrk) await run('GET /flags/ max (gzip, as SDKs ask)', 'wrk', flagsUrl, flagsGzip);
+  await run('GET /flags/ at 2,000 rps (gzip)', 'open loop', flagsUrl, { ...flagsGzip, rate: 2000 });
+  await run('GET /flags/ max (no Accept-Encoding)', 'autocannon', flagsUrl, { headers: key });
   // Control for the fixed-rate tails: the cheapest route of the same server at the same rate. What it shows at p99
-  // is the machine's (idle vCPU wake-ups, the load generator's timer), not the flag serving path's.
-  await run(
-    'control: GET /health/liveness at 2,000 rps',
-    `${server.url}/health/liveness`,
-    {},
-    { rate: 2000 },
-  );
-  await run('POST /identities/ max', identities, post, { body: identify });
-  await run('POST /identities/ at 1,000 rps', identities, post, { rate: 1000, body: identify });
+  // is the machine's and the generator's (timer granularity, idle vCPU wake-ups), not the flag serving path's.
+  await run('control: GET /health/liveness at 2,000 rps', 'open loop', liveness, { rate: 2000 });
+  await run('POST /identities/ max', 'autocannon', identities, identity);
+  if (withWrk) await run('POST /identities/ max', 'wrk', identities, identity);
+  await run('POST /identities/ at 1,000 rps', 'open loop', identities, { ...identity, rate: 1000 });
   if (COMPARE_BURST) {
-    const burst = "(autocannon -R: each second's share in a burst)";
-    await run(`GET /flags/ at 2,000 rps (gzip) ${burst}`, flagsUrl, sdkKey, { rate: 2000, burst: true });
-    const liveness = `${server.url}/health/liveness`;
-    await run(
-      `control: GET /health/liveness at 2,000 rps ${burst}`,
-      liveness,
-      {},
-      { rate: 2000, burst: true },
-    );
-    await run(`POST /identities/ at 1,000 rps ${burst}`, identities, post, {
-      rate: 1000,
-      body: identify,
-      burst: true,
-    });
+    await run('GET /flags/ at 2,000 rps (gzip)', 'autocannon -R', flagsUrl, { ...flagsGzip, rate: 2000 });
+    await run('control: GET /health/liveness at 2,000 rps', 'autocannon -R', liveness, { rate: 2000 });
+    await run('POST /identities/ at 1,000 rps', 'autocannon -R', identities, { ...identity, rate: 1000 });
+  }
+  // The issue's yardstick on this machine: plain Fastify answering the same 300 flags as a constant JSON value.
+  const reference = await startReferenceServer(await (await fetch(flagsUrl, { headers: key })).text());
+  const referenceRows: string[] = [];
+  try {
+    for (const tool of ['autocannon', ...(withWrk ? ['wrk'] : [])] as const) {
+      const r =
+        tool === 'wrk'
+          ? wrk(reference.url, { connections: CONNECTIONS, seconds: SECONDS, headers: {} })
+          : autocannon(reference.url, { connections: CONNECTIONS, seconds: SECONDS, headers: {} });
+      referenceRows.push(`${r.rps} req/s with ${tool} (p99 ${r.p99} ms)`);
+    }
+  } finally {
+    await reference.stop();
   }
 
   // A second process on the same Postgres that serves the SDK API and runs the rebuild tasks (the first has no
@@ -275,15 +213,20 @@ try {
   console.log(
     `SDK API, seed-scale environment (${(document.length / 1e6).toFixed(1)} MB document; /flags/ body ${flagsBytes} B, ${gzipBytes} B gzipped, ` +
       `identity body ${identityBytes} B), node ${process.version}, ${os.cpus().length} cores, ` +
-      `${CONNECTIONS} connections, ${SECONDS} s per run. "max" rows: autocannon (closed loop); "at N rps" rows: ` +
-      `open-loop generator (bench/support/open-loop.ts; evenly spaced, latency from each request's due time, ` +
-      `${WARMUP_SECONDS} s unmeasured warm-up):`,
+      `${CONNECTIONS} connections, ${SECONDS} s per run. "max" rows: closed loop (autocannon, and wrk with one ` +
+      `thread when installed); "at N rps" rows: open loop (bench/support/open-loop.ts: evenly spaced, latency from ` +
+      `each request's due time, ${WARMUP_SECONDS} s unmeasured warm-up):`,
   );
   console.log(
-    '| run | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/req | non-2xx | errors | load average (1 min) |',
+    '| run | load generator | req/s | p50 ms | p99 ms | p99.9 ms | max ms | server CPU µs/req | non-2xx | errors | load average (1 min) |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
+  console.log(
+    `Reference on this machine, plain Fastify route answering the same 300 flags as a constant JSON value ` +
+      `(no compression, serialized per request): ${referenceRows.join('; ')}.`,
+  );
+  if (!withWrk) console.log('wrk is not installed (apt-get install wrk): no wrk rows.');
   console.log(
     `Memory for the served environment: heap used +${((heapAfter - heapBefore) / 1e6).toFixed(1)} MB, ` +
       `RSS +${((rssAfter - rssBefore) / 1e6).toFixed(1)} MB (before any SDK request → after the first).`,
