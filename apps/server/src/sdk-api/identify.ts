@@ -4,6 +4,7 @@ import { ValidationError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { IdentityTraitCache, StoredIdentity } from './identity-traits.ts';
 import type { IdentityWrite, IdentityWriteQueue } from './identity-writes.ts';
+import type { JoinedBody } from './response-buffers.ts';
 import type { Origin, ServedEnvironment } from './served-environment.ts';
 
 export interface IncomingTrait {
@@ -24,7 +25,7 @@ export interface IdentifyRequest {
  * The response body: the full identity response as byte parts to send in order (see response-buffers.ts), or one
  * flag's JSON for `?feature=` (undefined: no such feature).
  */
-export type IdentifyResult = Buffer[] | string | undefined;
+export type IdentifyResult = JoinedBody | string | undefined;
 
 const MAX_STRING = 2000;
 const MAX_KEY = 200;
@@ -67,8 +68,6 @@ function pyStr(value: TraitValue): string {
   if (value === false) return 'False';
   return String(value);
 }
-
-const COMMA = Buffer.from(',');
 
 interface ResponseTrait {
   id: number | null;
@@ -189,13 +188,10 @@ export class IdentifyService {
     );
     if (feature !== undefined) return env.identityFlagsJson(flags, origin, feature);
     const traitsJson = env.hideSensitiveData ? '[]' : JSON.stringify(listed);
-    const parts: Buffer[] = [Buffer.from(`{"identifier":${JSON.stringify(identifier)},"flags":[`)];
-    const fragments = env.identityFlagsFragments(flags, origin);
-    for (let i = 0; i < fragments.length; i++) {
-      if (i > 0) parts.push(COMMA);
-      parts.push(fragments[i] as Buffer);
-    }
-    parts.push(Buffer.from(`],"traits":${traitsJson}}`));
-    return parts;
+    return {
+      head: Buffer.from(`{"identifier":${JSON.stringify(identifier)},"flags":[`),
+      items: env.identityFlagsFragments(flags, origin),
+      tail: Buffer.from(`],"traits":${traitsJson}}`),
+    };
   }
 }

@@ -13,6 +13,46 @@ import type { FastifyReply } from 'fastify';
  * to the operating system, so nothing reads the buffer any more. A response that ends otherwise (client gone) just
  * leaves its buffer to the garbage collector.
  */
+/**
+ * A JSON body as bytes: `head`, then `items` separated by commas, then `tail`. Commas are written by the copy
+ * itself rather than kept as ~300 one-byte parts per identity response.
+ */
+export interface JoinedBody {
+  readonly head: Buffer;
+  readonly items: readonly Buffer[];
+  readonly tail: Buffer;
+}
+
+const COMMA = 0x2c;
+
+function joinedLength(body: JoinedBody): number {
+  let total = body.head.length + body.tail.length + Math.max(0, body.items.length - 1);
+  for (const item of body.items) total += item.length;
+  return total;
+}
+
+/** Copies `body` into `target` from offset 0 and returns the length (TypedArray#set: cheaper per part than copy). */
+function writeJoined(body: JoinedBody, target: Buffer): number {
+  target.set(body.head, 0);
+  let at = body.head.length;
+  const { items } = body;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) target[at++] = COMMA;
+    const item = items[i] as Buffer;
+    target.set(item, at);
+    at += item.length;
+  }
+  target.set(body.tail, at);
+  return at + body.tail.length;
+}
+
+/** The whole body in a buffer of its own (for callers outside the response path). */
+export function joinedToBuffer(body: JoinedBody): Buffer {
+  const buffer = Buffer.allocUnsafe(joinedLength(body));
+  writeJoined(body, buffer);
+  return buffer;
+}
+
 export class ResponseBufferPool {
   readonly #free: Buffer[] = [];
   readonly #maxPooled: number;
@@ -47,14 +87,11 @@ export class ResponseBufferPool {
     if (buffer.length <= this.#maxBytes && this.#free.length < this.#maxPooled) this.#free.push(buffer);
   }
 
-  /** Sends `parts` as one body, copied into a pooled buffer that is returned when the response has finished. */
-  send(reply: FastifyReply, parts: readonly Buffer[]) {
-    let total = 0;
-    for (const part of parts) total += part.length;
-    const buffer = this.take(total);
-    let at = 0;
-    for (const part of parts) at += part.copy(buffer, at);
+  /** Sends `body`, copied into a pooled buffer that is returned when the response has finished. */
+  send(reply: FastifyReply, body: JoinedBody) {
+    const buffer = this.take(joinedLength(body));
+    const length = writeJoined(body, buffer);
     reply.raw.once('finish', () => this.give(buffer));
-    return reply.send(buffer.subarray(0, total));
+    return reply.send(buffer.subarray(0, length));
   }
 }

@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Check } from '../health/readiness.ts';
 import type { IdentifyService } from './identify.ts';
+import { joinedToBuffer } from './response-buffers.ts';
 import { ServedEnvironment } from './served-environment.ts';
 import type { ServedEnvironments } from './served-environments.ts';
 
@@ -73,7 +74,7 @@ export function sdkCanaryCheck(identify: IdentifyService): Check {
       traits: [{ trait_key: 'probe', trait_value: 'yes' }],
       transient: true,
     });
-    const body = Array.isArray(result) ? Buffer.concat(result).toString() : result;
+    const body = typeof result === 'object' ? joinedToBuffer(result).toString() : result;
     const flags = (
       JSON.parse(body ?? '{}') as { flags?: Array<{ enabled: boolean; feature_state_value: unknown }> }
     ).flags;

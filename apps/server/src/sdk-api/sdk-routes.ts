@@ -4,7 +4,7 @@ import type { HttpServer } from '../http/server.ts';
 import { NotFoundError, PermissionDeniedError, UnavailableError } from '../platform/errors.ts';
 import { sendEncoded } from './encoded-body.ts';
 import type { IdentifyService, IncomingTrait } from './identify.ts';
-import { ResponseBufferPool } from './response-buffers.ts';
+import { type JoinedBody, ResponseBufferPool } from './response-buffers.ts';
 import type { Origin, ServedEnvironment } from './served-environment.ts';
 import type { ServedEnvironments } from './served-environments.ts';
 
@@ -73,7 +73,7 @@ function sendJson(reply: FastifyReply, environment: ServedEnvironment, body: str
 
 const responseBuffers = new ResponseBufferPool();
 
-function sendIdentity(reply: FastifyReply, environment: ServedEnvironment, body: string | Buffer[]) {
+function sendIdentity(reply: FastifyReply, environment: ServedEnvironment, body: string | JoinedBody) {
   if (typeof body === 'string') return sendJson(reply, environment, body);
   return responseBuffers.send(withDocumentHeaders(reply, environment), body);
 }
@@ -152,7 +152,7 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       identifier,
       traits: traits ?? [],
       transient: transient === true,
-    })) as Buffer[];
+    })) as JoinedBody;
     return sendIdentity(reply, environment, body);
   });
 
