@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,28 @@ describe('open-loop load generator', () => {
     expect(report.bytesPerResponse).toBe(body.length);
     expect(seen).toHaveLength(500); // warm-up included
     expect(new Set(seen)).toEqual(new Set(['POST yes {"a":1}']));
+  });
+
+  it('reads a header that arrives split across reads, with the blank line itself split', async () => {
+    // A raw TCP server, so each response goes out in three writes with pauses between them (separate reads).
+    const raw = net.createServer((socket) => {
+      socket.on('data', (chunk) => {
+        for (let i = chunk.indexOf('\r\n\r\n'); i >= 0; i = chunk.indexOf('\r\n\r\n', i + 4)) {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r');
+          setTimeout(() => socket.write('\nhel'), 3);
+          setTimeout(() => socket.write('lo'), 6);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (raw.address() as AddressInfo).port;
+      const report = await generate(`http://127.0.0.1:${port}/`, '--rate', '50', '--connections', '8');
+      expect(report).toMatchObject({ lost: 0, non2xx: 0, errors: 0, bytesPerResponse: 5 });
+      expect(report.completed).toBe(report.measured);
+    } finally {
+      raw.close();
+    }
   });
 
   it('counts a stall against every request that fell due during it (no coordinated omission)', async () => {

@@ -105,12 +105,23 @@ class Connection {
     let at = 0;
     while (at < n && this.current >= 0) {
       if (this.bodyLeft < 0) {
-        const end = buf.indexOf('\r\n\r\n', at);
-        if (end < 0 || end >= n) {
-          this.header += buf.toString('latin1', at, n);
-          return true;
+        const end = this.header === '' ? buf.indexOf('\r\n\r\n', at) : -1;
+        if (end >= 0 && end < n) {
+          this.header = buf.toString('latin1', at, end);
+          at = end + 4;
+        } else {
+          // The blank line ending the header may straddle two reads: search what was kept plus this read.
+          const prior = this.header.length;
+          const upTo = Math.min(n, at + 8192);
+          this.header += buf.toString('latin1', at, upTo);
+          const split = this.header.indexOf('\r\n\r\n');
+          if (split < 0) {
+            at = upTo;
+            continue;
+          }
+          this.header = this.header.slice(0, split);
+          at += split + 4 - prior;
         }
-        this.header += buf.toString('latin1', at, end);
         this.status = Number(this.header.slice(9, 12));
         const length = /\r\ncontent-length:\s*(\d+)/i.exec(this.header);
         this.header = '';
@@ -119,7 +130,6 @@ class Connection {
           return false;
         }
         this.bodyLeft = Number(length[1]);
-        at = end + 4;
       }
       const take = Math.min(this.bodyLeft, n - at);
       this.bodyLeft -= take;
