@@ -32,6 +32,7 @@ export interface SdkApiDeps {
 /** Every SDK path, for CORS preflight. */
 const SDK_PATHS = [
   '/api/v1/flags/',
+  '/api/v1/flags/:feature_id/multivariate-options/',
   '/api/v1/identities/',
   '/api/v1/environment-document/',
   '/api/v1/analytics/flags/',

@@ -133,6 +133,15 @@ export async function createSdkFixture(database: Database): Promise<SdkFixture> 
       })
       .execute();
   }
+  // Options are per feature (not in the document's environment states): colour's, out of id order on purpose.
+  await db
+    .insertInto('multivariate_options')
+    .values([
+      { id: 6, feature_id: 2, type: 'int', integer_value: 7, default_percentage_allocation: 0 },
+      { id: 5, feature_id: 2, type: 'unicode', string_value: 'blue', key: 'blue_variant' },
+      { id: 4, feature_id: 2, type: 'bool', boolean_value: true, default_percentage_allocation: 0 },
+    ])
+    .execute();
   const store = new EnvironmentDocumentStore(db);
   return {
     environmentId: env.id,

@@ -14,6 +14,8 @@ export interface FeatureDetails {
   description: string | null;
   initial_value: string | null;
   default_enabled: boolean;
+  /** The values of the feature's multivariate options (all of them, in id order), or null when it has none. */
+  multivariate_options: readonly unknown[] | null;
 }
 
 /** Who is asking: a server-side key (`ser.`) sees server-key-only features and the environment document. */
@@ -94,6 +96,8 @@ export class ServedEnvironment {
    * these instead of from strings skips most of its string building and its UTF-8 encoding.
    */
   readonly #identityFragments: Array<Map<unknown, Map<string | null, [Buffer?, Buffer?]>>>;
+  /** GET /flags/{id}/multivariate-options/ bodies by feature id, for the features of this document. */
+  readonly #multivariateOptions = new Map<number, { body: string; serverKeyOnly: boolean }>();
 
   constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
     const document = JSON.parse(stored.document) as DocSettings;
@@ -161,6 +165,29 @@ export class ServedEnvironment {
     }
     this.#flagsBody = bodies as Record<Origin, EncodedBody>;
     this.#identityFragments = this.#features.map(() => new Map());
+
+    // Core's answer: the environment default's value and every option's value (options are per feature, not per
+    // environment, so they come from the features table with the details, not from the document's states).
+    for (const state of states.values()) {
+      const featureId = Number(state.feature?.id);
+      if (!Number.isFinite(featureId)) continue;
+      const options = details.get(featureId)?.multivariate_options ?? [];
+      const body = JSON.stringify({
+        control_value: state.feature_state_value ?? null,
+        options: options.map((value) => ({ value })),
+      });
+      this.#multivariateOptions.set(featureId, { body, serverKeyOnly: serverOnly.has(featureId) });
+    }
+  }
+
+  /**
+   * GET /flags/{feature_id}/multivariate-options/ body, or undefined for a feature this environment does not have
+   * (another project's, or unknown) and, for client keys, a server-key-only one (its values stay server-side).
+   */
+  multivariateOptionsBody(featureId: number, origin: Origin): string | undefined {
+    const entry = this.#multivariateOptions.get(featureId);
+    if (!entry || (entry.serverKeyOnly && origin === 'client')) return undefined;
+    return entry.body;
   }
 
   /** GET /flags/ body for this origin. */

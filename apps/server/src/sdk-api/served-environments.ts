@@ -241,6 +241,13 @@ export class ServedEnvironments {
         'features.description',
         'features.initial_value',
         'features.default_enabled',
+        // Typed like the document's values; one query with the details, so a load costs no extra round trip.
+        sql<unknown[] | null>`(
+          SELECT json_agg(CASE o.type WHEN 'int' THEN to_json(o.integer_value)
+                                      WHEN 'bool' THEN to_json(o.boolean_value)
+                                      ELSE to_json(o.string_value) END ORDER BY o.id)
+          FROM multivariate_options o WHERE o.feature_id = features.id
+        )`.as('multivariate_options'),
       ])
       .execute();
     return new Map(rows.map((row) => [row.id, row]));
