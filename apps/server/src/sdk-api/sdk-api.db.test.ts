@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/support/test-databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import {
+  bannerDefaultFlag,
   CLIENT_KEY,
   createSdkFixture,
   type SdkFixture,
@@ -57,23 +58,7 @@ describeEachBackend('SDK API', (backend) => {
       expect(res.headers['access-control-allow-origin']).toBe('*');
       const flags = res.json() as Flag[];
       expect(flags.map((f) => f.feature.name)).toEqual(['banner', 'colour']);
-      expect(flags[0]).toEqual({
-        id: 10,
-        feature: {
-          id: 1,
-          name: 'banner',
-          created_date: '2026-01-02T03:04:05.678000Z',
-          description: 'about banner',
-          initial_value: 'init',
-          default_enabled: false,
-          type: 'STANDARD',
-        },
-        feature_state_value: 'default-banner',
-        environment: fixture.environmentId,
-        identity: null,
-        feature_segment: null,
-        enabled: false,
-      });
+      expect(flags[0]).toEqual(bannerDefaultFlag(fixture.environmentId));
       // No identity, no bucketing: the multivariate feature shows its control value.
       expect(flags[1]?.feature_state_value).toBe('red');
       const server = (await call('GET', '/api/v1/flags/', SERVER_KEY)).json() as Flag[];

@@ -94,6 +94,27 @@ export function sdkDocument(environmentId: number, overrides: Record<string, unk
   };
 }
 
+/** Core's flag object for the fixture's `banner` environment default, with the details the features table holds. */
+export function bannerDefaultFlag(environmentId: number) {
+  return {
+    id: 10,
+    feature: {
+      id: 1,
+      name: 'banner',
+      created_date: '2026-01-02T03:04:05.678000Z',
+      description: 'about banner',
+      initial_value: 'init',
+      default_enabled: false,
+      type: 'STANDARD',
+    },
+    feature_state_value: 'default-banner',
+    environment: environmentId,
+    identity: null,
+    feature_segment: null,
+    enabled: false,
+  };
+}
+
 /** Organisation, project, environment (with CLIENT_KEY), a server key and the feature rows behind the document. */
 export async function createSdkFixture(database: Database): Promise<SdkFixture> {
   const db = database.db;

@@ -3,6 +3,7 @@ import {
   compileEnvironment,
   type EnvironmentDocument,
   type FlagResult,
+  type SegmentResult,
 } from '@vexil/engine';
 import type { StoredDocument } from '../environment-document/index.ts';
 import { EncodedBody } from './encoded-body.ts';
@@ -99,7 +100,15 @@ export class ServedEnvironment {
   /** GET /flags/{id}/multivariate-options/ bodies by feature id, for the features of this document. */
   readonly #multivariateOptions = new Map<number, { body: string; serverKeyOnly: boolean }>();
 
-  constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
+  /** Segment id → description (not in the document), for the deprecated identity route's `segments`. */
+  readonly #segmentDescriptions: ReadonlyMap<number, string | null>;
+
+  constructor(
+    stored: StoredDocument,
+    details: ReadonlyMap<number, FeatureDetails>,
+    segmentDescriptions: ReadonlyMap<number, string | null> = new Map(),
+  ) {
+    this.#segmentDescriptions = segmentDescriptions;
     const document = JSON.parse(stored.document) as DocSettings;
     this.environmentId = stored.environmentId;
     this.dataVersion = stored.dataVersion;
@@ -180,6 +189,17 @@ export class ServedEnvironment {
     }
   }
 
+  /** Core's `SegmentSerializerBasic` list of the segments an identity is in (identity-override segments left out). */
+  segmentsJson(segments: readonly SegmentResult[]): string {
+    const listed = [];
+    for (const segment of segments) {
+      if (segment.metadata?.source !== 'api') continue;
+      const id = segment.metadata.id as number;
+      listed.push({ id, name: segment.name, description: this.#segmentDescriptions.get(id) ?? null });
+    }
+    return JSON.stringify(listed);
+  }
+
   /**
    * GET /flags/{feature_id}/multivariate-options/ body, or undefined for a feature this environment does not have
    * (another project's, or unknown) and, for client keys, a server-key-only one (its values stay server-side).
@@ -206,14 +226,19 @@ export class ServedEnvironment {
    * Requests use it for `?feature=` (one flag); the whole-list form is the plain reference that
    * identityFlagsFragments, which serves the list, is tested against.
    */
-  identityFlagsJson(flags: readonly FlagResult[], origin: Origin, feature?: string): string | undefined {
+  identityFlagsJson(
+    flags: readonly FlagResult[],
+    origin: Origin,
+    feature?: string,
+    withVariant = true,
+  ): string | undefined {
     const wanted = feature?.toLowerCase();
     const parts: string[] = [];
     for (let i = 0; i < flags.length; i++) {
       const flag = flags[i] as FlagResult;
       if (wanted !== undefined && flag.name.toLowerCase() !== wanted) continue;
       if (!this.#visible(i, flag, origin, false)) continue;
-      const text = this.#flagJson(i, flag, true);
+      const text = this.#flagJson(i, flag, withVariant);
       if (wanted !== undefined) return text;
       parts.push(text);
     }

@@ -211,8 +211,9 @@ export class ServedEnvironments {
     const current = this.#served.get(environmentId);
     if (current && current.dataVersion >= stored.dataVersion) return current;
     const details = await this.#featureDetails(environmentId);
+    const descriptions = await this.#segmentDescriptions(environmentId);
     const compiling = performance.now();
-    const served = new ServedEnvironment(stored, details);
+    const served = new ServedEnvironment(stored, details, descriptions);
     this.#served.set(environmentId, served);
     this.reloads++;
     // One line per document a process starts serving: where the serving side of the pipeline spends its time.
@@ -251,5 +252,16 @@ export class ServedEnvironments {
       ])
       .execute();
     return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Segment descriptions are not in the document; only the deprecated identity route shows them. */
+  async #segmentDescriptions(environmentId: number): Promise<Map<number, string | null>> {
+    const rows = await this.#options.database.db
+      .selectFrom('segments')
+      .innerJoin('environments', 'environments.project_id', 'segments.project_id')
+      .where('environments.id', '=', environmentId)
+      .select(['segments.id', 'segments.description'])
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.description]));
   }
 }

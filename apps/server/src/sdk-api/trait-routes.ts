@@ -34,7 +34,7 @@ function scalar(value: unknown): TraitValue {
 }
 
 /** One write per identity: values set, nulls deleted (spec §1.8), through the identity write queue. */
-function writesFor(environment: ServedEnvironment, bodies: readonly TraitBodyType[]): IdentityWrite[] {
+export function writesFor(environment: ServedEnvironment, bodies: readonly TraitBodyType[]): IdentityWrite[] {
   const byIdentifier = new Map<
     string,
     { upserts: Map<string, Exclude<TraitValue, null>>; deletes: Set<string> }
