@@ -225,21 +225,18 @@ export class IdentityWriteQueue {
   }
 
   /**
-   * Increments of a failed batch were rolled back: they are answered now (503) rather than hold their requests.
-   * Returns the other writes of the batch, which stay queued for a retry.
+   * After a failure no increment waits for the retry: those of the failed batch were rolled back, and those queued
+   * behind it (they arrived while it ran) would wait out the backoff. All are answered 503 now, none applied.
+   * Returns the other writes of the batch, which stay queued for the retry.
    */
   #refuseIncrements(batch: readonly Pending[], err: unknown): Pending[] {
-    const retried: Pending[] = [];
-    for (const item of batch) {
-      if (!item.increment) {
-        retried.push(item);
-        continue;
-      }
-      this.#queue.splice(this.#queue.indexOf(item), 1);
-      this.#options.logger.warn({ err }, 'sdk-api: trait increment failed; answered 503');
-      item.reject(new UnavailableError(NOT_APPLIED));
+    const refused = this.#queue.filter((item) => item.increment);
+    if (refused.length > 0) {
+      this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((item) => !item.increment));
+      this.#options.logger.warn({ err, refused: refused.length }, 'sdk-api: trait increments answered 503');
+      for (const item of refused) item.reject(new UnavailableError(NOT_APPLIED));
     }
-    return retried;
+    return batch.filter((item) => !item.increment);
   }
 
   /**
