@@ -285,6 +285,28 @@ describeEachBackend('SDK API', (backend) => {
       expect(missing.json()).toEqual({ identity: ['This field is required.'] });
     });
 
+    it("keeps an identity's stored traits when a trait is set before the identity was read", async () => {
+      const env = { environment_id: fixture.environmentId, identifier: 'traits-before-read' };
+      const row = await server.database.db
+        .insertInto('identities')
+        .values(env)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await server.database.db
+        .insertInto('traits')
+        .values({ identity_id: row.id, trait_key: 'plan', value_type: 'unicode', string_value: 'beta' })
+        .execute();
+      await call('POST', '/api/v1/traits/', SERVER_KEY, {
+        identity: { identifier: 'traits-before-read' },
+        trait_key: 'age',
+        trait_value: 3,
+      });
+      const res = await call('GET', '/api/v1/identities/?identifier=traits-before-read', SERVER_KEY);
+      const body = res.json() as { flags: Flag[]; traits: Array<{ trait_key: string }> };
+      expect(body.traits.map((t) => t.trait_key).sort()).toEqual(['age', 'plan']);
+      expect(body.flags[0]?.feature_state_value).toBe('beta-banner');
+    });
+
     it('increment-value starts a missing trait at 0, adds concurrent increments up, and refuses non-integers', async () => {
       const increment = (trait_key: string, increment_by: unknown) =>
         call('POST', '/api/v1/traits/increment-value/', SERVER_KEY, {

@@ -78,7 +78,14 @@ export function registerTraitRoutes(
 ) {
   const { environments, writes, cache } = deps;
   const accept = async (environment: ServedEnvironment, bodies: readonly TraitBodyType[]) => {
-    for (const write of writesFor(environment, bodies)) writes.enqueue(write).catch(() => {});
+    const pending = writesFor(environment, bodies);
+    // The write-through below updates the cached identity; an identity not cached yet would be cached with only
+    // these traits and served that way. Loaded first, it is cached whole. Without the database the writes still
+    // queue (the identity is then cached from them alone until the process reads it again).
+    await Promise.all(
+      pending.map((w) => cache.load(environment.environmentId, w.identifier).catch(() => undefined)),
+    );
+    for (const write of pending) writes.enqueue(write).catch(() => {});
   };
   const allowed = (environment: ServedEnvironment, origin: 'client' | 'server') => {
     if (origin === 'client' && !environment.allowClientTraits) {
