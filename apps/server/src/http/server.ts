@@ -32,7 +32,9 @@ export function createHttpServer({ logger, metrics }: HttpServerDeps): HttpServe
   const app = Fastify({
     loggerInstance: logger,
     // Flagsmith's routes end with '/', SDKs always send it, people often don't: accept both.
-    routerOptions: { ignoreTrailingSlash: true },
+    // maxParamLength: the deprecated SDK path /identities/<identifier>/ carries identifiers of up to 2000
+    // characters, percent-encoded up to three times as long (the router's default, 100, answers 414).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 6000 },
     // Keep a caller's X-Request-Id when it is sane so logs join up across services; otherwise make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

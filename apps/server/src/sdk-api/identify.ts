@@ -22,7 +22,7 @@ export interface IdentifyRequest {
 }
 
 /**
- * The response body: the full identity response as byte parts to send in order (see response-buffers.ts), or one
+ * The response body: the full identity response as a head, flag fragments and a tail (see response-buffers.ts), or one
  * flag's JSON for `?feature=` (undefined: no such feature).
  */
 export type IdentifyResult = JoinedBody | string | undefined;
@@ -69,11 +69,26 @@ function pyStr(value: TraitValue): string {
   return String(value);
 }
 
-interface ResponseTrait {
+/** A trait as Core lists it in identity responses. */
+export interface ResponseTrait {
   id: number | null;
   trait_key: string;
   trait_value: TraitValue;
   transient: boolean;
+}
+
+export interface PreparedIdentity {
+  identifier: string;
+  /** What the engine evaluates: stored traits with the request's on top. */
+  traits: Record<string, TraitValue>;
+  listed: readonly ResponseTrait[];
+  /** The hashing key when it is the identity's id (composite keys off); undefined: the engine's composite key. */
+  key: string | undefined;
+}
+
+/** The engine's identity input for a prepared identity. */
+export function evaluationInput({ identifier, traits, key }: PreparedIdentity) {
+  return key === undefined ? { identifier, traits } : { identifier, traits, key };
 }
 
 export interface IdentifyDeps {
@@ -95,6 +110,16 @@ export class IdentifyService {
   }
 
   async identify(env: ServedEnvironment, origin: Origin, request: IdentifyRequest): Promise<IdentifyResult> {
+    const identity = await this.prepare(env, origin, request);
+    return this.#respond(env, origin, request.feature, identity);
+  }
+
+  /**
+   * The identity a request evaluates, after Core's trait rules: its identifier, evaluation traits, listed traits
+   * and hashing key. Persisted identities' writes are queued on the way (the deprecated identity route builds its
+   * own body from this).
+   */
+  async prepare(env: ServedEnvironment, origin: Origin, request: IdentifyRequest): Promise<PreparedIdentity> {
     validate(request.traits);
     // Client keys may set traits only when the environment allows it; otherwise they are silently ignored.
     const allowed = origin === 'server' || env.allowClientTraits;
@@ -119,7 +144,7 @@ export class IdentifyService {
         traits[t.key] = t.value;
         listed.push({ id: null, trait_key: t.key, trait_value: t.value, transient: true });
       }
-      return this.#respond(env, origin, request.feature, identifier, traits, listed, undefined);
+      return { identifier, traits, listed, key: undefined };
     }
 
     const stored = await this.#stored(env.environmentId, given);
@@ -158,7 +183,7 @@ export class IdentifyService {
       traits[traitKey] = t.value;
       listed.push({ id: t.id, trait_key: traitKey, trait_value: t.value, transient: t.transient });
     }
-    return this.#respond(env, origin, request.feature, given, traits, listed, key);
+    return { identifier: given, traits, listed, key };
   }
 
   /** Stored traits, or none when the database cannot be reached (the flags are still answered). */
@@ -178,14 +203,9 @@ export class IdentifyService {
     env: ServedEnvironment,
     origin: Origin,
     feature: string | undefined,
-    identifier: string,
-    traits: Record<string, TraitValue>,
-    listed: readonly ResponseTrait[],
-    key: string | undefined,
+    { identifier, traits, listed, key }: PreparedIdentity,
   ): IdentifyResult {
-    const flags = env.compiled.evaluateFlags(
-      key === undefined ? { identifier, traits } : { identifier, traits, key },
-    );
+    const flags = env.compiled.evaluateFlags(evaluationInput({ identifier, traits, listed, key }));
     if (feature !== undefined) return env.identityFlagsJson(flags, origin, feature);
     const traitsJson = env.hideSensitiveData ? '[]' : JSON.stringify(listed);
     return {

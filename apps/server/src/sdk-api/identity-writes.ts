@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { type TraitValue, traitColumns } from '../modules/identities/index.ts';
 import type { Schema } from '../platform/db/schema.ts';
@@ -14,12 +14,32 @@ export interface IdentityWrite {
   deletes: readonly string[];
 }
 
+/** `POST /traits/increment-value/`: add `by` to an integer trait, in the database, in queue order. */
+export interface TraitIncrement {
+  key: string;
+  by: number;
+}
+
+/** The new value, or why the database refused: the trait is not an integer, or the total leaves ±2^53. */
+export type IncrementOutcome = { value: number } | { refused: 'not_integer' | 'out_of_range' };
+
+interface Applied {
+  identityId: number;
+  incremented?: IncrementOutcome & { traitId?: number };
+}
+
 interface Pending {
   write: IdentityWrite;
+  increment?: TraitIncrement;
   attempts: number;
-  resolve: (identityId: number) => void;
+  resolve: (applied: Applied) => void;
   reject: (err: unknown) => void;
 }
+
+const NOT_APPLIED = 'The database is unavailable; the increment was not applied. Retry shortly.';
+
+/** Number.MAX_SAFE_INTEGER: beyond it a JSON number (and this process) no longer holds every integer exactly. */
+const MAX_SAFE = 9_007_199_254_740_991;
 
 export interface IdentityWriteQueueOptions {
   db: Kysely<Schema>;
@@ -88,12 +108,34 @@ export class IdentityWriteQueue {
    * that need not wait ignore the promise (it never rejects unless the write is dropped).
    */
   enqueue(write: IdentityWrite): Promise<number> {
+    this.#checkRoom();
+    this.#writeThrough(write);
+    return this.#push(write, undefined).then((applied) => applied.identityId);
+  }
+
+  /**
+   * Adds to an integer trait with one statement in the database, after every write queued before it, so that
+   * increments from any number of processes add up. Unlike other writes it is not retried: its answer is the new
+   * value, so a failed attempt (rolled back, nothing applied) is refused with 503 at once, and so is an increment
+   * arriving while the queue waits for the database.
+   */
+  increment(environmentId: number, identifier: string, increment: TraitIncrement): Promise<IncrementOutcome> {
+    // A retry is scheduled: the database just failed, and writes queued before this one wait for it.
+    if (this.#timer !== undefined) throw new UnavailableError(NOT_APPLIED);
+    this.#checkRoom();
+    const write: IdentityWrite = { environmentId, identifier, upserts: [], deletes: [] };
+    return this.#push(write, increment).then((applied) => applied.incremented as IncrementOutcome);
+  }
+
+  #checkRoom() {
     if (this.#queue.length >= this.#options.maxPending) {
       throw new UnavailableError('Too many identity writes are waiting for the database; retry shortly.');
     }
-    this.#writeThrough(write);
-    const promise = new Promise<number>((resolve, reject) => {
-      this.#queue.push({ write, attempts: 0, resolve, reject });
+  }
+
+  #push(write: IdentityWrite, increment: TraitIncrement | undefined): Promise<Applied> {
+    const promise = new Promise<Applied>((resolve, reject) => {
+      this.#queue.push({ write, ...(increment ? { increment } : {}), attempts: 0, resolve, reject });
     });
     if (!this.#flushing && this.#timer === undefined) setImmediate(() => void this.#flush());
     return promise;
@@ -135,25 +177,29 @@ export class IdentityWriteQueue {
         const size = this.#failures > 0 ? 1 : this.#options.batchSize;
         const batch = this.#queue.slice(0, size);
         try {
-          const ids = await this.#options.db.transaction().execute(async (trx) => {
-            const out: number[] = [];
-            for (const item of batch) out.push(await applyWrite(trx, item.write));
+          const results = await this.#options.db.transaction().execute(async (trx) => {
+            const out: Applied[] = [];
+            for (const item of batch) out.push(await applyWrite(trx, item.write, item.increment));
             return out;
           });
           this.#queue.splice(0, batch.length);
           this.#failures = 0;
           this.#written.inc(batch.length);
           batch.forEach((item, i) => {
-            const id = ids[i] as number;
-            this.#remember(item.write, id);
-            item.resolve(id);
+            const applied = results[i] as Applied;
+            this.#remember(item.write, applied.identityId);
+            if (item.increment) this.#learnIncrement(item, applied, batch.slice(i + 1));
+            item.resolve(applied);
           });
         } catch (err) {
           this.#failures++;
           this.#retries.inc();
-          for (const item of batch) item.attempts++;
-          const first = batch[0] as Pending;
-          if (batch.length === 1 && first.attempts >= this.#options.maxAttempts) {
+          const retried = this.#refuseIncrements(batch, err);
+          for (const item of retried) item.attempts++;
+          const first = retried[0];
+          // Only increments failed: nothing waits for a retry (the next write tries the database again).
+          if (!first) continue;
+          if (retried.length === 1 && first.attempts >= this.#options.maxAttempts) {
             this.#queue.shift();
             this.#dropped.inc();
             this.#options.logger.error({ err, write: first.write }, 'sdk-api: identity write dropped');
@@ -178,6 +224,40 @@ export class IdentityWriteQueue {
     }
   }
 
+  /**
+   * After a failure no increment waits for the retry: those of the failed batch were rolled back, and those queued
+   * behind it (they arrived while it ran) would wait out the backoff. All are answered 503 now, none applied.
+   * Returns the other writes of the batch, which stay queued for the retry.
+   */
+  #refuseIncrements(batch: readonly Pending[], err: unknown): Pending[] {
+    const refused = this.#queue.filter((item) => item.increment);
+    if (refused.length > 0) {
+      this.#queue.splice(0, this.#queue.length, ...this.#queue.filter((item) => !item.increment));
+      this.#options.logger.warn({ err, refused: refused.length }, 'sdk-api: trait increments answered 503');
+      for (const item of refused) item.reject(new UnavailableError(NOT_APPLIED));
+    }
+    return batch.filter((item) => !item.increment);
+  }
+
+  /**
+   * The cached identity takes the incremented value, unless a write queued after the increment already put its
+   * own value there (write-through) or will: that later value is the one the database ends with.
+   */
+  #learnIncrement(item: Pending, applied: Applied, laterInBatch: readonly Pending[]) {
+    const outcome = applied.incremented;
+    const key = (item.increment as TraitIncrement).key;
+    if (!outcome || !('value' in outcome)) return;
+    const { environmentId, identifier } = item.write;
+    const entry = this.#options.cache.peek(environmentId, identifier);
+    if (!entry) return;
+    const touches = (p: Pending) =>
+      p.write.environmentId === environmentId &&
+      p.write.identifier === identifier &&
+      (p.increment?.key === key || p.write.deletes.includes(key) || p.write.upserts.some(([k]) => k === key));
+    if (laterInBatch.some(touches) || this.#queue.some(touches)) return;
+    entry.traits.set(key, { id: outcome.traitId ?? entry.traits.get(key)?.id ?? null, value: outcome.value });
+  }
+
   /** The cached identity learns its id once the row exists. */
   #remember(write: IdentityWrite, id: number) {
     const entry = this.#options.cache.peek(write.environmentId, write.identifier);
@@ -185,7 +265,11 @@ export class IdentityWriteQueue {
   }
 }
 
-async function applyWrite(trx: Kysely<Schema>, write: IdentityWrite): Promise<number> {
+async function applyWrite(
+  trx: Kysely<Schema>,
+  write: IdentityWrite,
+  increment: TraitIncrement | undefined,
+): Promise<Applied> {
   await trx
     .insertInto('identities')
     .values({ environment_id: write.environmentId, identifier: write.identifier })
@@ -212,5 +296,36 @@ async function applyWrite(trx: Kysely<Schema>, write: IdentityWrite): Promise<nu
       .onConflict((oc) => oc.columns(['identity_id', 'trait_key']).doUpdateSet(columns))
       .execute();
   }
-  return identity.id;
+  if (!increment) return { identityId: identity.id };
+  return { identityId: identity.id, incremented: await incrementTrait(trx, identity.id, increment) };
+}
+
+/**
+ * One statement does the read-modify-write: a missing trait is inserted with `by` (Flagsmith parity: it starts at
+ * 0); an existing one is updated only while it is an integer and the total stays within ±2^53, and concurrent
+ * increments of the row wait for each other's row lock. A refused update still locks the row, so reading why it
+ * was refused sees the row that refused it.
+ */
+async function incrementTrait(trx: Kysely<Schema>, identityId: number, increment: TraitIncrement) {
+  const { key, by } = increment;
+  const updated = await sql<{ id: number; integer_value: number }>`
+    INSERT INTO traits (identity_id, trait_key, value_type, integer_value)
+    VALUES (${identityId}, ${key}, 'int', ${by})
+    ON CONFLICT (identity_id, trait_key) DO UPDATE
+      SET integer_value = traits.integer_value + excluded.integer_value
+      WHERE traits.value_type = 'int'
+        AND traits.integer_value BETWEEN ${-MAX_SAFE} AND ${MAX_SAFE}
+        AND traits.integer_value::numeric + excluded.integer_value BETWEEN ${-MAX_SAFE} AND ${MAX_SAFE}
+    RETURNING id, integer_value`.execute(trx);
+  const row = updated.rows[0];
+  if (row) return { value: Number(row.integer_value), traitId: Number(row.id) };
+  const current = await trx
+    .selectFrom('traits')
+    .select(['value_type', 'integer_value'])
+    .where('identity_id', '=', identityId)
+    .where('trait_key', '=', key)
+    .executeTakeFirstOrThrow();
+  const integer =
+    current.value_type === 'int' && Number.isSafeInteger(Number(current.integer_value ?? Number.NaN));
+  return { refused: integer ? ('out_of_range' as const) : ('not_integer' as const) };
 }

@@ -8,6 +8,7 @@ import type { Metrics } from '../platform/metrics.ts';
 import type { ShutdownStack } from '../platform/shutdown.ts';
 import { AnalyticsBuffer } from './analytics.ts';
 import { registerAnalyticsRoutes, registerRealtimeRoutes } from './analytics-routes.ts';
+import { registerDeprecatedSdkRoutes } from './deprecated-routes.ts';
 import { IdentifyService } from './identify.ts';
 import { IdentityTraitCache } from './identity-traits.ts';
 import { IdentityWriteQueue } from './identity-writes.ts';
@@ -32,7 +33,10 @@ export interface SdkApiDeps {
 /** Every SDK path, for CORS preflight. */
 const SDK_PATHS = [
   '/api/v1/flags/',
+  '/api/v1/flags/:feature_id/multivariate-options/',
   '/api/v1/identities/',
+  '/api/v1/identities/:identifier/',
+  '/api/v1/identities/:identifier/traits/:trait_key',
   '/api/v1/environment-document/',
   '/api/v1/analytics/flags/',
   '/api/v2/analytics/flags/',
@@ -110,6 +114,7 @@ export async function composeSdkApi(deps: SdkApiDeps): Promise<{ environments: S
     registerSdkRoutes(app, { environments, identify });
     registerAnalyticsRoutes(app, { environments, analytics });
     registerTraitRoutes(app, { environments, writes, cache });
+    registerDeprecatedSdkRoutes(app, { environments, identify, writes, cache });
     registerRealtimeRoutes(app, { environments, realtime });
   });
   return { environments };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachBackend } from '../../test/support/test-databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import {
+  bannerDefaultFlag,
   CLIENT_KEY,
   createSdkFixture,
   type SdkFixture,
@@ -57,23 +58,7 @@ describeEachBackend('SDK API', (backend) => {
       expect(res.headers['access-control-allow-origin']).toBe('*');
       const flags = res.json() as Flag[];
       expect(flags.map((f) => f.feature.name)).toEqual(['banner', 'colour']);
-      expect(flags[0]).toEqual({
-        id: 10,
-        feature: {
-          id: 1,
-          name: 'banner',
-          created_date: '2026-01-02T03:04:05.678000Z',
-          description: 'about banner',
-          initial_value: 'init',
-          default_enabled: false,
-          type: 'STANDARD',
-        },
-        feature_state_value: 'default-banner',
-        environment: fixture.environmentId,
-        identity: null,
-        feature_segment: null,
-        enabled: false,
-      });
+      expect(flags[0]).toEqual(bannerDefaultFlag(fixture.environmentId));
       // No identity, no bucketing: the multivariate feature shows its control value.
       expect(flags[1]?.feature_state_value).toBe('red');
       const server = (await call('GET', '/api/v1/flags/', SERVER_KEY)).json() as Flag[];
@@ -201,6 +186,72 @@ describeEachBackend('SDK API', (backend) => {
     });
   });
 
+  describe('GET /api/v1/flags/{feature_id}/multivariate-options/', () => {
+    const options = (id: string, key: string | undefined) =>
+      call('GET', `/api/v1/flags/${id}/multivariate-options/`, key);
+
+    it("answers the environment default's value and every option's typed value in id order", async () => {
+      const res = await options('2', CLIENT_KEY);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['access-control-allow-origin']).toBe('*');
+      expect(res.json()).toEqual({
+        control_value: 'red',
+        options: [{ value: true }, { value: 'blue' }, { value: 7 }],
+      });
+      expect((await options('1', CLIENT_KEY)).json()).toEqual({
+        control_value: 'default-banner',
+        options: [],
+      });
+      const preflight = await server.http.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/flags/2/multivariate-options/',
+      });
+      expect(preflight.statusCode).toBe(200);
+      expect(preflight.headers['access-control-allow-headers']).toContain('x-environment-key');
+    });
+
+    it('shows a server-key-only feature to server keys only', async () => {
+      expect((await options('3', SERVER_KEY)).json()).toEqual({ control_value: 42, options: [] });
+      const client = await options('3', CLIENT_KEY);
+      expect(client.statusCode).toBe(404);
+      expect(client.json()).toEqual({ detail: 'Not found.' });
+    });
+
+    it("answers 404 for an unknown feature and for another project's, 400 naming a bad id, 403 without a key", async () => {
+      const org = await server.database.db
+        .insertInto('organisations')
+        .values({ name: 'other' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const project = await server.database.db
+        .insertInto('projects')
+        .values({ name: 'other', organisation_id: org.id })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await server.database.db
+        .insertInto('features')
+        .values({ id: 50, name: 'elsewhere', project_id: project.id })
+        .execute();
+      await server.database.db
+        .insertInto('multivariate_options')
+        .values({ feature_id: 50, type: 'unicode', string_value: 'not yours' })
+        .execute();
+      for (const id of ['50', '999', '12345678901234567890123']) {
+        const res = await options(id, SERVER_KEY);
+        expect(res.statusCode).toBe(404);
+        expect(res.json()).toEqual({ detail: 'Not found.' });
+      }
+      for (const id of ['abc', '-1', '1.5', '2e3']) {
+        const res = await options(id, SERVER_KEY);
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toEqual({ feature_id: ['A valid integer is required.'] });
+      }
+      const anonymous = await options('2', undefined);
+      expect(anonymous.statusCode).toBe(403);
+      expect(anonymous.json()).toEqual({ detail: 'Invalid or missing Environment key' });
+    });
+  });
+
   describe('/api/v1/traits/', () => {
     it('sets a trait, bulk-sets and deletes (null), and serves the stored traits to the identity', async () => {
       const one = await call('POST', '/api/v1/traits/', SERVER_KEY, {
@@ -232,6 +283,28 @@ describeEachBackend('SDK API', (backend) => {
       const missing = await call('POST', '/api/v1/traits/', SERVER_KEY, { trait_key: 'x', trait_value: 1 });
       expect(missing.statusCode).toBe(400);
       expect(missing.json()).toEqual({ identity: ['This field is required.'] });
+    });
+
+    it("keeps an identity's stored traits when a trait is set before the identity was read", async () => {
+      const env = { environment_id: fixture.environmentId, identifier: 'traits-before-read' };
+      const row = await server.database.db
+        .insertInto('identities')
+        .values(env)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await server.database.db
+        .insertInto('traits')
+        .values({ identity_id: row.id, trait_key: 'plan', value_type: 'unicode', string_value: 'beta' })
+        .execute();
+      await call('POST', '/api/v1/traits/', SERVER_KEY, {
+        identity: { identifier: 'traits-before-read' },
+        trait_key: 'age',
+        trait_value: 3,
+      });
+      const res = await call('GET', '/api/v1/identities/?identifier=traits-before-read', SERVER_KEY);
+      const body = res.json() as { flags: Flag[]; traits: Array<{ trait_key: string }> };
+      expect(body.traits.map((t) => t.trait_key).sort()).toEqual(['age', 'plan']);
+      expect(body.flags[0]?.feature_state_value).toBe('beta-banner');
     });
 
     it('increment-value starts a missing trait at 0, adds concurrent increments up, and refuses non-integers', async () => {

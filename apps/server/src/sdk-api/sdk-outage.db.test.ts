@@ -47,6 +47,18 @@ describeEachBackend('SDK API while the database is down', (backend) => {
       expect(identify.status).toBe(200);
       const body = (await identify.json()) as { flags: Array<{ feature_state_value: unknown }> };
       expect(body.flags[0]?.feature_state_value).toBe('beta-banner');
+      // An increment's answer is the stored total: with no database it is refused at once, never queued.
+      const increment = () =>
+        fetch(`${server.url}/api/v1/traits/increment-value/`, {
+          method: 'POST',
+          headers: { 'x-environment-key': SERVER_KEY, 'content-type': 'application/json' },
+          body: JSON.stringify({ identifier: 'during-outage', trait_key: 'visits', increment_by: 1 }),
+        });
+      const refused = await increment();
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toEqual({
+        detail: 'The database is unavailable; the increment was not applied. Retry shortly.',
+      });
       await until(async () => {
         const report = (await (await fetch(`${server.url}/health/readiness`)).json()) as {
           checks: Record<string, { status: string }>;
@@ -67,6 +79,13 @@ describeEachBackend('SDK API while the database is down', (backend) => {
             .executeTakeFirst();
           return row?.string_value === 'beta';
         }, 'the queued identity write to reach the database');
+        const applied = await increment();
+        expect(applied.status).toBe(200);
+        expect(await applied.json()).toEqual({
+          trait_key: 'visits',
+          trait_value: 1,
+          identifier: 'during-outage',
+        });
       }
     } finally {
       await server.close();

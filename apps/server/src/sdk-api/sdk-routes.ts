@@ -1,7 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { HttpServer } from '../http/server.ts';
-import { NotFoundError, PermissionDeniedError, UnavailableError } from '../platform/errors.ts';
+import {
+  NotFoundError,
+  PermissionDeniedError,
+  UnavailableError,
+  ValidationError,
+} from '../platform/errors.ts';
 import { sendEncoded } from './encoded-body.ts';
 import type { IdentifyService, IncomingTrait } from './identify.ts';
 import { type JoinedBody, ResponseBufferPool } from './response-buffers.ts';
@@ -126,6 +131,20 @@ export function registerSdkRoutes(app: HttpServer, deps: SdkRouteDeps) {
       if (one === undefined) throw new NotFoundError('Given feature not found');
       // Core sends the document timestamp only with the list form.
       return reply.header('content-type', 'application/json').send(one);
+    },
+  );
+
+  app.get<{ Params: { feature_id: string } }>(
+    '/api/v1/flags/:feature_id/multivariate-options/',
+    async (request, reply) => {
+      const { environment, origin } = await authenticate(environments, request);
+      const { feature_id } = request.params;
+      if (!/^[0-9]+$/.test(feature_id)) {
+        throw ValidationError.field('feature_id', 'A valid integer is required.');
+      }
+      const body = environment.multivariateOptionsBody(Number(feature_id), origin);
+      if (body === undefined) throw new NotFoundError();
+      return reply.header('content-type', 'application/json').send(body);
     },
   );
 

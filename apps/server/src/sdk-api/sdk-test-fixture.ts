@@ -94,6 +94,27 @@ export function sdkDocument(environmentId: number, overrides: Record<string, unk
   };
 }
 
+/** Core's flag object for the fixture's `banner` environment default, with the details the features table holds. */
+export function bannerDefaultFlag(environmentId: number) {
+  return {
+    id: 10,
+    feature: {
+      id: 1,
+      name: 'banner',
+      created_date: '2026-01-02T03:04:05.678000Z',
+      description: 'about banner',
+      initial_value: 'init',
+      default_enabled: false,
+      type: 'STANDARD',
+    },
+    feature_state_value: 'default-banner',
+    environment: environmentId,
+    identity: null,
+    feature_segment: null,
+    enabled: false,
+  };
+}
+
 /** Organisation, project, environment (with CLIENT_KEY), a server key and the feature rows behind the document. */
 export async function createSdkFixture(database: Database): Promise<SdkFixture> {
   const db = database.db;
@@ -133,6 +154,15 @@ export async function createSdkFixture(database: Database): Promise<SdkFixture> 
       })
       .execute();
   }
+  // Options are per feature (not in the document's environment states): colour's, out of id order on purpose.
+  await db
+    .insertInto('multivariate_options')
+    .values([
+      { id: 6, feature_id: 2, type: 'int', integer_value: 7, default_percentage_allocation: 0 },
+      { id: 5, feature_id: 2, type: 'unicode', string_value: 'blue', key: 'blue_variant' },
+      { id: 4, feature_id: 2, type: 'bool', boolean_value: true, default_percentage_allocation: 0 },
+    ])
+    .execute();
   const store = new EnvironmentDocumentStore(db);
   return {
     environmentId: env.id,

@@ -3,6 +3,7 @@ import {
   compileEnvironment,
   type EnvironmentDocument,
   type FlagResult,
+  type SegmentResult,
 } from '@vexil/engine';
 import type { StoredDocument } from '../environment-document/index.ts';
 import { EncodedBody } from './encoded-body.ts';
@@ -14,6 +15,8 @@ export interface FeatureDetails {
   description: string | null;
   initial_value: string | null;
   default_enabled: boolean;
+  /** The values of the feature's multivariate options (all of them, in id order), or null when it has none. */
+  multivariate_options: readonly unknown[] | null;
 }
 
 /** Who is asking: a server-side key (`ser.`) sees server-key-only features and the environment document. */
@@ -94,8 +97,18 @@ export class ServedEnvironment {
    * these instead of from strings skips most of its string building and its UTF-8 encoding.
    */
   readonly #identityFragments: Array<Map<unknown, Map<string | null, [Buffer?, Buffer?]>>>;
+  /** GET /flags/{id}/multivariate-options/ bodies by feature id, for the features of this document. */
+  readonly #multivariateOptions = new Map<number, { body: string; serverKeyOnly: boolean }>();
 
-  constructor(stored: StoredDocument, details: ReadonlyMap<number, FeatureDetails>) {
+  /** Segment id → description (not in the document), for the deprecated identity route's `segments`. */
+  readonly #segmentDescriptions: ReadonlyMap<number, string | null>;
+
+  constructor(
+    stored: StoredDocument,
+    details: ReadonlyMap<number, FeatureDetails>,
+    segmentDescriptions: ReadonlyMap<number, string | null> = new Map(),
+  ) {
+    this.#segmentDescriptions = segmentDescriptions;
     const document = JSON.parse(stored.document) as DocSettings;
     this.environmentId = stored.environmentId;
     this.dataVersion = stored.dataVersion;
@@ -161,6 +174,40 @@ export class ServedEnvironment {
     }
     this.#flagsBody = bodies as Record<Origin, EncodedBody>;
     this.#identityFragments = this.#features.map(() => new Map());
+
+    // Core's answer: the environment default's value and every option's value (options are per feature, not per
+    // environment, so they come from the features table with the details, not from the document's states).
+    for (const state of states.values()) {
+      const featureId = Number(state.feature?.id);
+      if (!Number.isFinite(featureId)) continue;
+      const options = details.get(featureId)?.multivariate_options ?? [];
+      const body = JSON.stringify({
+        control_value: state.feature_state_value ?? null,
+        options: options.map((value) => ({ value })),
+      });
+      this.#multivariateOptions.set(featureId, { body, serverKeyOnly: serverOnly.has(featureId) });
+    }
+  }
+
+  /** Core's `SegmentSerializerBasic` list of the segments an identity is in (identity-override segments left out). */
+  segmentsJson(segments: readonly SegmentResult[]): string {
+    const listed = [];
+    for (const segment of segments) {
+      if (segment.metadata?.source !== 'api') continue;
+      const id = segment.metadata.id as number;
+      listed.push({ id, name: segment.name, description: this.#segmentDescriptions.get(id) ?? null });
+    }
+    return JSON.stringify(listed);
+  }
+
+  /**
+   * GET /flags/{feature_id}/multivariate-options/ body, or undefined for a feature this environment does not have
+   * (another project's, or unknown) and, for client keys, a server-key-only one (its values stay server-side).
+   */
+  multivariateOptionsBody(featureId: number, origin: Origin): string | undefined {
+    const entry = this.#multivariateOptions.get(featureId);
+    if (!entry || (entry.serverKeyOnly && origin === 'client')) return undefined;
+    return entry.body;
   }
 
   /** GET /flags/ body for this origin. */
@@ -179,14 +226,19 @@ export class ServedEnvironment {
    * Requests use it for `?feature=` (one flag); the whole-list form is the plain reference that
    * identityFlagsFragments, which serves the list, is tested against.
    */
-  identityFlagsJson(flags: readonly FlagResult[], origin: Origin, feature?: string): string | undefined {
+  identityFlagsJson(
+    flags: readonly FlagResult[],
+    origin: Origin,
+    feature?: string,
+    withVariant = true,
+  ): string | undefined {
     const wanted = feature?.toLowerCase();
     const parts: string[] = [];
     for (let i = 0; i < flags.length; i++) {
       const flag = flags[i] as FlagResult;
       if (wanted !== undefined && flag.name.toLowerCase() !== wanted) continue;
       if (!this.#visible(i, flag, origin, false)) continue;
-      const text = this.#flagJson(i, flag, true);
+      const text = this.#flagJson(i, flag, withVariant);
       if (wanted !== undefined) return text;
       parts.push(text);
     }

@@ -211,8 +211,9 @@ export class ServedEnvironments {
     const current = this.#served.get(environmentId);
     if (current && current.dataVersion >= stored.dataVersion) return current;
     const details = await this.#featureDetails(environmentId);
+    const descriptions = await this.#segmentDescriptions(environmentId);
     const compiling = performance.now();
-    const served = new ServedEnvironment(stored, details);
+    const served = new ServedEnvironment(stored, details, descriptions);
     this.#served.set(environmentId, served);
     this.reloads++;
     // One line per document a process starts serving: where the serving side of the pipeline spends its time.
@@ -241,8 +242,26 @@ export class ServedEnvironments {
         'features.description',
         'features.initial_value',
         'features.default_enabled',
+        // Typed like the document's values; one query with the details, so a load costs no extra round trip.
+        sql<unknown[] | null>`(
+          SELECT json_agg(CASE o.type WHEN 'int' THEN to_json(o.integer_value)
+                                      WHEN 'bool' THEN to_json(o.boolean_value)
+                                      ELSE to_json(o.string_value) END ORDER BY o.id)
+          FROM multivariate_options o WHERE o.feature_id = features.id
+        )`.as('multivariate_options'),
       ])
       .execute();
     return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Segment descriptions are not in the document; only the deprecated identity route shows them. */
+  async #segmentDescriptions(environmentId: number): Promise<Map<number, string | null>> {
+    const rows = await this.#options.database.db
+      .selectFrom('segments')
+      .innerJoin('environments', 'environments.project_id', 'segments.project_id')
+      .where('environments.id', '=', environmentId)
+      .select(['segments.id', 'segments.description'])
+      .execute();
+    return new Map(rows.map((row) => [row.id, row.description]));
   }
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '../http/server.ts';
 import type { TraitValue } from '../modules/identities/index.ts';
-import { ValidationError } from '../platform/errors.ts';
+import { UnavailableError, ValidationError } from '../platform/errors.ts';
 import type { IdentityTraitCache } from './identity-traits.ts';
 import type { IdentityWrite, IdentityWriteQueue } from './identity-writes.ts';
 import { authenticate } from './sdk-routes.ts';
@@ -19,6 +19,8 @@ const IncrementBody = Type.Object({
   increment_by: Type.Integer(),
 });
 
+const BEYOND_SAFE = 'The incremented value is beyond ±2^53, the integers this API keeps exact.';
+
 type TraitBodyType = {
   identity: { identifier: string };
   trait_key: string;
@@ -32,7 +34,7 @@ function scalar(value: unknown): TraitValue {
 }
 
 /** One write per identity: values set, nulls deleted (spec §1.8), through the identity write queue. */
-function writesFor(environment: ServedEnvironment, bodies: readonly TraitBodyType[]): IdentityWrite[] {
+export function writesFor(environment: ServedEnvironment, bodies: readonly TraitBodyType[]): IdentityWrite[] {
   const byIdentifier = new Map<
     string,
     { upserts: Map<string, Exclude<TraitValue, null>>; deletes: Set<string> }
@@ -76,7 +78,14 @@ export function registerTraitRoutes(
 ) {
   const { environments, writes, cache } = deps;
   const accept = async (environment: ServedEnvironment, bodies: readonly TraitBodyType[]) => {
-    for (const write of writesFor(environment, bodies)) writes.enqueue(write).catch(() => {});
+    const pending = writesFor(environment, bodies);
+    // The write-through below updates the cached identity; an identity not cached yet would be cached with only
+    // these traits and served that way. Loaded first, it is cached whole. Without the database the writes still
+    // queue (the identity is then cached from them alone until the process reads it again).
+    await Promise.all(
+      pending.map((w) => cache.load(environment.environmentId, w.identifier).catch(() => undefined)),
+    );
+    for (const write of pending) writes.enqueue(write).catch(() => {});
   };
   const allowed = (environment: ServedEnvironment, origin: 'client' | 'server') => {
     if (origin === 'client' && !environment.allowClientTraits) {
@@ -93,30 +102,26 @@ export function registerTraitRoutes(
     const { environment, origin } = await authenticate(environments, request);
     allowed(environment, origin);
     const { identifier, trait_key, increment_by } = request.body;
-    // Read and write without an await in between: the cached identity already holds every queued write of this
-    // process, so concurrent increments here add up. Across processes the caches are not shared (docs/sdk-api.md).
-    const identity = await cache.load(environment.environmentId, identifier);
-    const current = identity.traits.get(trait_key)?.value ?? 0;
-    // Flagsmith parity: a missing trait starts at 0; any non-integer value is refused.
-    if (typeof current !== 'number' || !Number.isSafeInteger(current)) {
-      throw ValidationError.field('trait_key', 'Trait is not an integer.');
-    }
-    const next = current + increment_by;
-    if (!Number.isSafeInteger(next)) {
-      throw ValidationError.field(
-        'increment_by',
-        'The incremented value is beyond ±2^53, the integers this API keeps exact.',
+    if (!Number.isSafeInteger(increment_by)) throw ValidationError.field('increment_by', BEYOND_SAFE);
+    // Loaded first so that the cached identity exists when the database's answer arrives and takes the new value.
+    await cache.load(environment.environmentId, identifier).catch(() => {
+      throw new UnavailableError(
+        'The database is unavailable; the increment was not applied. Retry shortly.',
       );
+    });
+    // The database adds, in this process's write order (after the writes queued before it), so increments from
+    // every process add up; this process's cached identity is then updated from the returned value.
+    const outcome = await writes.increment(environment.environmentId, identifier, {
+      key: trait_key,
+      by: increment_by,
+    });
+    if ('refused' in outcome) {
+      // Flagsmith parity: a missing trait starts at 0; any non-integer value is refused.
+      if (outcome.refused === 'not_integer')
+        throw ValidationError.field('trait_key', 'Trait is not an integer.');
+      throw ValidationError.field('increment_by', BEYOND_SAFE);
     }
-    writes
-      .enqueue({
-        environmentId: environment.environmentId,
-        identifier,
-        upserts: [[trait_key, next]],
-        deletes: [],
-      })
-      .catch(() => {});
-    return reply.send({ trait_key, trait_value: next, identifier });
+    return reply.send({ trait_key, trait_value: outcome.value, identifier });
   });
   app.put('/api/v1/traits/bulk/', { schema: { body: Type.Array(TraitBody) } }, async (request, reply) => {
     const { environment, origin } = await authenticate(environments, request);
