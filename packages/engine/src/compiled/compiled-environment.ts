@@ -8,13 +8,7 @@ import { pyStrAny } from '../python/py-str.ts';
 import type { EvaluationResult, FlagResult, SegmentResult } from '../result/evaluation-result.ts';
 import { hasMetadata } from '../result/variants.ts';
 import { CandidateTable } from './candidate-table.ts';
-import {
-  ConditionTable,
-  compileSegment,
-  INDEXED_NODE,
-  identifierList,
-  type RuleNode,
-} from './compile-segments.ts';
+import { ConditionTable, type RuleNode } from './compile-segments.ts';
 import { buildFlag, type FlagSource, flagAt } from './compiled-flag.ts';
 import {
   conditionTables,
@@ -33,7 +27,8 @@ import {
   indexOverrides,
 } from './index-overrides.ts';
 import { jsonPathRoot } from './json-path-root.ts';
-import { encodeFlat, holds, holdsFlat } from './rule-evaluation.ts';
+import { holds, holdsFlat } from './rule-evaluation.ts';
+import { compileSegmentPrograms } from './segment-programs.ts';
 
 /** Options of the {@link CompiledEnvironment} constructor. */
 export interface CompileOptions {
@@ -98,28 +93,13 @@ export class CompiledEnvironment {
     const segmentContexts = isRecord(template.segments)
       ? Object.values(template.segments).filter(isRecord)
       : [];
-    const identifierIndex = new Map<string, number[]>();
-    const indexed = new Set<number>();
-    this.matchers = segmentContexts.map((segment, index) => {
-      const identifiers = identifierList(segment);
-      if (identifiers === undefined) return compileSegment(segment, table);
-      indexed.add(index);
-      for (const identifier of identifiers) {
-        const list = identifierIndex.get(identifier);
-        if (list === undefined) identifierIndex.set(identifier, [index]);
-        else if (list[list.length - 1] !== index) list.push(index);
-      }
-      return INDEXED_NODE; // membership comes from the identifier index
-    });
-    const program: number[] = [];
-    this.programOffsets = this.matchers.map((node) => {
-      const flat = node === INDEXED_NODE ? undefined : encodeFlat(node);
-      if (flat === undefined) return -1;
-      const offset = program.length;
-      for (let i = 0; i < flat.length; i++) program.push(flat[i] as number);
-      return offset;
-    });
+    const { program, offsets, trees, indexed, identifierIndex } = compileSegmentPrograms(
+      segmentContexts,
+      table,
+    );
     this.program = program;
+    this.programOffsets = offsets;
+    this.matchers = trees;
     this.segmentResults = segmentContexts.map((segment) =>
       Object.freeze(
         hasMetadata(segment.metadata)
@@ -134,17 +114,13 @@ export class CompiledEnvironment {
       (feature): feature is Record<string, unknown> & { name: string } =>
         isRecord(feature) && typeof feature.name === 'string',
     );
-    const { features, overrides, indexedOverrides } = indexOverrides(
-      segmentContexts,
-      featureContexts,
-      indexed,
-    );
+    const { features, regular, indexedOverrides } = indexOverrides(segmentContexts, featureContexts, indexed);
     this.features = features;
     this.indexedOverrides = indexedOverrides;
     this.names = features.map((feature) => feature.name);
     this.protoName = hasProtoName(this.names);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
-    this.candidates = new CandidateTable(features, overrides);
+    this.candidates = new CandidateTable(features, regular);
     this.featureNames = [...this.byName.keys()];
     this.tables = conditionTables({
       plans: table.plans,

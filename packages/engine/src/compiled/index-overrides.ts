@@ -4,7 +4,7 @@ import type { PyValue } from '../python/py-value.ts';
 import { priorityOf } from '../result/priority.ts';
 import { type FlagSource, flagSource } from './compiled-flag.ts';
 
-/** A segment override, ordered by (priority, seq): the interpreter keeps the first of equal priorities. */
+/** An identity override, ordered by (priority, seq) against segment overrides (see CandidateTable.ranksBefore). */
 export interface Candidate {
   readonly segment: number;
   readonly priority: number;
@@ -23,11 +23,6 @@ export function before(a: Candidate, b: Candidate): boolean {
   return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
 }
 
-/** Sort order of {@link before} (priorities may be ±Infinity, so not a subtraction). */
-function byRank(a: Candidate, b: Candidate): number {
-  return a.priority < b.priority ? -1 : a.priority > b.priority ? 1 : a.seq - b.seq;
-}
-
 /** An identifier value as the identifier index spells it (identity-override segments list strings). */
 export function identifierText(value: PyValue): string | undefined {
   if (typeof value === 'string') return value;
@@ -42,10 +37,25 @@ export interface IndexedOverride {
 }
 
 /**
- * Indexes every segment override by feature (spec §3.1, §3.8): overrides of ordinary segments become each
- * feature's candidate list (`overrides`, parallel to `features`), best first, so evaluation walks it to the first
- * matching segment; overrides of identity-override segments (`indexed`) are kept per segment, found through the
- * identifier index instead. Overrides of features absent from the context are ignored, as in the interpreter.
+ * The overrides of ordinary segments in context order, one column per field (`seq` order is the array order):
+ * no object per override. A large environment has tens of thousands of overrides, and objects that live until
+ * the end of a compile are copied by every scavenge that meets them (bench/RESULTS.md).
+ */
+export interface OverrideColumns {
+  /** The feature of each override: the index of the first feature of its name (features may share a name). */
+  readonly feature: number[];
+  readonly segment: number[];
+  readonly priority: number[];
+  readonly seq: number[];
+  readonly source: FlagSource[];
+}
+
+/**
+ * Indexes every segment override by feature (spec §3.1, §3.8): overrides of ordinary segments become columns
+ * (`regular`, for the candidate table, which groups them by feature, best first, so evaluation walks a feature's
+ * list to the first matching segment); overrides of identity-override segments (`indexed`) are kept per segment,
+ * found through the identifier index instead. Overrides of features absent from the context are ignored, as in
+ * the interpreter.
  */
 export function indexOverrides(
   segmentContexts: readonly Record<string, unknown>[],
@@ -53,46 +63,49 @@ export function indexOverrides(
   indexed: ReadonlySet<number>,
 ): {
   features: CompiledFeature[];
-  overrides: Candidate[][];
+  regular: OverrideColumns;
   indexedOverrides: Map<number, IndexedOverride[]>;
 } {
-  // Each feature's name string, shared by the flag results of all its overrides.
-  const names = new Map(featureContexts.map((feature) => [feature.name, feature.name]));
-  const regular = new Map<string, Candidate[]>();
-  const indexedOverrides = new Map<number, { name: string; candidate: Candidate }[]>();
+  // The first feature of each name; its name string is shared by the flag results of all its overrides.
+  const featureIndex = new Map<string, number>();
+  for (let f = 0; f < featureContexts.length; f++) {
+    const name = (featureContexts[f] as { name: string }).name;
+    if (!featureIndex.has(name)) featureIndex.set(name, f);
+  }
+  const regular: OverrideColumns = { feature: [], segment: [], priority: [], seq: [], source: [] };
+  const indexedOverrides = new Map<number, IndexedOverride[]>();
   let seq = 0;
-  segmentContexts.forEach((segment, index) => {
+  // Index loops, not forEach or for-of: compile code runs mostly unoptimised, where for-of allocates an iterator
+  // result per step (tens of thousands of overrides in a large environment).
+  for (let index = 0; index < segmentContexts.length; index++) {
+    const segment = segmentContexts[index] as Record<string, unknown>;
     const reason = `TARGETING_MATCH; segment=${pyStrAny(segment.name)}`;
     const overrides: readonly unknown[] = Array.isArray(segment.overrides) ? segment.overrides : [];
-    // Index loops, not for-of: compile code runs mostly unoptimised, where for-of allocates an iterator result per
-    // step (tens of thousands of overrides in a large environment).
     for (let o = 0; o < overrides.length; o++) {
       const override = overrides[o];
       if (!isRecord(override)) continue;
       seq++;
-      const name = typeof override.name === 'string' ? names.get(override.name) : undefined;
-      if (name === undefined) continue; // overrides of absent features are ignored
-      const candidate = {
-        segment: index,
-        priority: priorityOf(override),
-        seq,
-        source: flagSource(override, reason, name),
-      };
+      const f = typeof override.name === 'string' ? featureIndex.get(override.name) : undefined;
+      if (f === undefined) continue; // overrides of absent features are ignored
+      const name = (featureContexts[f] as { name: string }).name;
+      const source = flagSource(override, reason, name);
       if (indexed.has(index)) {
         const list = indexedOverrides.get(index) ?? [];
-        list.push({ name, candidate });
+        list.push({ name, candidate: { segment: index, priority: priorityOf(override), seq, source } });
         indexedOverrides.set(index, list);
       } else {
-        const list = regular.get(name);
-        if (list === undefined) regular.set(name, [candidate]);
-        else list.push(candidate);
+        regular.feature.push(f);
+        regular.segment.push(index);
+        regular.priority.push(priorityOf(override));
+        regular.seq.push(seq);
+        regular.source.push(source);
       }
     }
-  });
-  const features = featureContexts.map((feature) => ({
-    name: feature.name,
-    source: flagSource(feature, 'DEFAULT'),
-  }));
-  const overrides = featureContexts.map((feature) => (regular.get(feature.name) ?? []).sort(byRank));
-  return { features, overrides, indexedOverrides };
+  }
+  const features: CompiledFeature[] = [];
+  for (let f = 0; f < featureContexts.length; f++) {
+    const feature = featureContexts[f] as Record<string, unknown> & { name: string };
+    features.push({ name: feature.name, source: flagSource(feature, 'DEFAULT') });
+  }
+  return { features, regular, indexedOverrides };
 }
