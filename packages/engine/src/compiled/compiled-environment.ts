@@ -8,6 +8,7 @@ import { pyStrAny } from '../python/py-str.ts';
 import type { EvaluationResult, FlagResult, SegmentResult } from '../result/evaluation-result.ts';
 import { hasMetadata } from '../result/variants.ts';
 import { CandidateTable } from './candidate-table.ts';
+import type { CompileInput, CompileOptions } from './compile-input.ts';
 import { ConditionTable, type RuleNode } from './compile-segments.ts';
 import { buildFlag, type FlagSource, flagAt } from './compiled-flag.ts';
 import {
@@ -24,17 +25,11 @@ import {
   type CompiledFeature,
   type IndexedOverride,
   identifierText,
-  indexOverrides,
+  OverrideIndex,
 } from './index-overrides.ts';
 import { jsonPathRoot } from './json-path-root.ts';
 import { holds, holdsFlat } from './rule-evaluation.ts';
-import { compileSegmentPrograms } from './segment-programs.ts';
-
-/** Options of the {@link CompiledEnvironment} constructor. */
-export interface CompileOptions {
-  /** Evaluate without identity with no segments at all (SDK environment flags, spec §3.1). */
-  readonly stripSegmentsWithoutIdentity: boolean;
-}
+import { SegmentPrograms } from './segment-programs.ts';
 
 /**
  * An environment compiled for repeated evaluation. `evaluate(identity)` returns exactly what
@@ -86,47 +81,49 @@ export class CompiledEnvironment {
   private readonly results: FlagResult[] = [];
   private readonly pair = new Float64Array(2);
 
-  constructor(template: Readonly<Record<string, unknown>>, options: CompileOptions) {
-    this.environment = template.environment;
+  constructor(input: CompileInput, options: CompileOptions) {
+    this.environment = input.environment;
     this.strip = options.stripSegmentsWithoutIdentity;
     const table = new ConditionTable();
-    const segmentContexts = isRecord(template.segments)
-      ? Object.values(template.segments).filter(isRecord)
-      : [];
-    const { program, offsets, trees, indexed, identifierIndex } = compileSegmentPrograms(
-      segmentContexts,
-      table,
-    );
-    this.program = program;
-    this.programOffsets = offsets;
-    this.matchers = trees;
-    this.segmentResults = segmentContexts.map((segment) =>
-      Object.freeze(
-        hasMetadata(segment.metadata)
-          ? ({ name: segment.name, metadata: segment.metadata } as SegmentResult)
-          : ({ name: segment.name } as SegmentResult),
-      ),
-    );
-    this.identifierIndex = identifierIndex;
-    this.identifierSlot = indexed.size > 0 ? table.slotOf(planProperty('$.identity.identifier')) : -1;
-
-    const featureContexts = (isRecord(template.features) ? Object.values(template.features) : []).filter(
+    const featureContexts = (isRecord(input.features) ? Object.values(input.features) : []).filter(
       (feature): feature is Record<string, unknown> & { name: string } =>
         isRecord(feature) && typeof feature.name === 'string',
     );
-    const { features, regular, indexedOverrides } = indexOverrides(segmentContexts, featureContexts, indexed);
-    this.features = features;
-    this.indexedOverrides = indexedOverrides;
-    this.names = features.map((feature) => feature.name);
+    const programs = new SegmentPrograms(table);
+    const overrides = new OverrideIndex(featureContexts);
+    const segmentResults: SegmentResult[] = [];
+    // One pass, one segment at a time: each segment context can die as soon as it is compiled.
+    for (let i = 0, index = 0; i < input.segmentCount; i++) {
+      const segment = input.segment(i);
+      if (!isRecord(segment)) continue;
+      overrides.add(segment, index, programs.add(segment, index));
+      segmentResults.push(
+        Object.freeze(
+          hasMetadata(segment.metadata)
+            ? ({ name: segment.name, metadata: segment.metadata } as SegmentResult)
+            : ({ name: segment.name } as SegmentResult),
+        ),
+      );
+      index++;
+    }
+    this.program = programs.program;
+    this.programOffsets = programs.offsets;
+    this.matchers = programs.trees;
+    this.segmentResults = segmentResults;
+    this.identifierIndex = programs.identifierIndex;
+    this.identifierSlot = programs.hasIndexed ? table.slotOf(planProperty('$.identity.identifier')) : -1;
+    this.features = overrides.features;
+    this.indexedOverrides = overrides.indexed;
+    this.names = this.features.map((feature) => feature.name);
     this.protoName = hasProtoName(this.names);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
-    this.candidates = new CandidateTable(features, regular);
+    this.candidates = new CandidateTable(this.features, overrides.regular);
     this.featureNames = [...this.byName.keys()];
     this.tables = conditionTables({
       plans: table.plans,
       specs: table.specs,
       slots: table.slots,
-      template: jsonPathRoot(template, table),
+      template: jsonPathRoot(input, table),
     });
     this.scratch = new Scratch(table.plans.length, table.specs.length, this.matchers.length);
   }

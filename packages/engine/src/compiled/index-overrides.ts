@@ -51,61 +51,54 @@ export interface OverrideColumns {
 }
 
 /**
- * Indexes every segment override by feature (spec §3.1, §3.8): overrides of ordinary segments become columns
- * (`regular`, for the candidate table, which groups them by feature, best first, so evaluation walks a feature's
- * list to the first matching segment); overrides of identity-override segments (`indexed`) are kept per segment,
- * found through the identifier index instead. Overrides of features absent from the context are ignored, as in
- * the interpreter.
+ * Indexes every segment override by feature (spec §3.1, §3.8), one segment at a time in context order: overrides
+ * of ordinary segments become columns (`regular`, for the candidate table, which groups them by feature, best
+ * first, so evaluation walks a feature's list to the first matching segment); overrides of identity-override
+ * segments are kept per segment (`indexed`), found through the identifier index instead. Overrides of features
+ * absent from the context are ignored, as in the interpreter.
  */
-export function indexOverrides(
-  segmentContexts: readonly Record<string, unknown>[],
-  featureContexts: readonly (Record<string, unknown> & { name: string })[],
-  indexed: ReadonlySet<number>,
-): {
-  features: CompiledFeature[];
-  regular: OverrideColumns;
-  indexedOverrides: Map<number, IndexedOverride[]>;
-} {
-  // The first feature of each name; its name string is shared by the flag results of all its overrides.
-  const featureIndex = new Map<string, number>();
-  for (let f = 0; f < featureContexts.length; f++) {
-    const name = (featureContexts[f] as { name: string }).name;
-    if (!featureIndex.has(name)) featureIndex.set(name, f);
+export class OverrideIndex {
+  readonly features: CompiledFeature[] = [];
+  readonly regular: OverrideColumns = { feature: [], segment: [], priority: [], seq: [], source: [] };
+  readonly indexed = new Map<number, IndexedOverride[]>();
+  /** The first feature of each name; its name string is shared by the flag results of all its overrides. */
+  private readonly featureIndex = new Map<string, number>();
+  private seq = 0;
+
+  constructor(featureContexts: readonly (Record<string, unknown> & { name: string })[]) {
+    for (let f = 0; f < featureContexts.length; f++) {
+      const feature = featureContexts[f] as Record<string, unknown> & { name: string };
+      if (!this.featureIndex.has(feature.name)) this.featureIndex.set(feature.name, f);
+      this.features.push({ name: feature.name, source: flagSource(feature, 'DEFAULT') });
+    }
   }
-  const regular: OverrideColumns = { feature: [], segment: [], priority: [], seq: [], source: [] };
-  const indexedOverrides = new Map<number, IndexedOverride[]>();
-  let seq = 0;
-  // Index loops, not forEach or for-of: compile code runs mostly unoptimised, where for-of allocates an iterator
-  // result per step (tens of thousands of overrides in a large environment).
-  for (let index = 0; index < segmentContexts.length; index++) {
-    const segment = segmentContexts[index] as Record<string, unknown>;
+
+  /** Adds the overrides of segment number `index` (the next one). */
+  add(segment: Record<string, unknown>, index: number, isIndexed: boolean): void {
     const reason = `TARGETING_MATCH; segment=${pyStrAny(segment.name)}`;
     const overrides: readonly unknown[] = Array.isArray(segment.overrides) ? segment.overrides : [];
+    // An index loop, not for-of: compile code runs mostly unoptimised, where for-of allocates an iterator result
+    // per step (tens of thousands of overrides in a large environment).
     for (let o = 0; o < overrides.length; o++) {
       const override = overrides[o];
       if (!isRecord(override)) continue;
-      seq++;
-      const f = typeof override.name === 'string' ? featureIndex.get(override.name) : undefined;
+      const seq = ++this.seq;
+      const f = typeof override.name === 'string' ? this.featureIndex.get(override.name) : undefined;
       if (f === undefined) continue; // overrides of absent features are ignored
-      const name = (featureContexts[f] as { name: string }).name;
+      const name = (this.features[f] as CompiledFeature).name;
       const source = flagSource(override, reason, name);
-      if (indexed.has(index)) {
-        const list = indexedOverrides.get(index) ?? [];
-        list.push({ name, candidate: { segment: index, priority: priorityOf(override), seq, source } });
-        indexedOverrides.set(index, list);
+      const priority = priorityOf(override);
+      if (isIndexed) {
+        const list = this.indexed.get(index) ?? [];
+        list.push({ name, candidate: { segment: index, priority, seq, source } });
+        this.indexed.set(index, list);
       } else {
-        regular.feature.push(f);
-        regular.segment.push(index);
-        regular.priority.push(priorityOf(override));
-        regular.seq.push(seq);
-        regular.source.push(source);
+        this.regular.feature.push(f);
+        this.regular.segment.push(index);
+        this.regular.priority.push(priority);
+        this.regular.seq.push(seq);
+        this.regular.source.push(source);
       }
     }
   }
-  const features: CompiledFeature[] = [];
-  for (let f = 0; f < featureContexts.length; f++) {
-    const feature = featureContexts[f] as Record<string, unknown> & { name: string };
-    features.push({ name: feature.name, source: flagSource(feature, 'DEFAULT') });
-  }
-  return { features, regular, indexedOverrides };
 }

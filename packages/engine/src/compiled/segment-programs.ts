@@ -7,62 +7,55 @@ import {
 } from './compile-segments.ts';
 import { encodeFlat } from './rule-evaluation.ts';
 
-/** How each segment of a context is tested: a flat program, a rule tree, or the identifier index. */
-export interface SegmentPrograms {
-  /** Flat programs of the segments of the common shape (see encodeFlat), back to back. */
-  readonly program: number[];
-  /** Per segment: its offset in `program`, or -1 for "use `trees`" (or the identifier index). */
-  readonly offsets: number[];
-  /** Per segment: its rule tree when it has no flat program (else a node that never holds). */
-  readonly trees: RuleNode[];
-  /** Identity-override segments (found through `identifierIndex`, never tested). */
-  readonly indexed: Set<number>;
-  /** The identity-override segments listing each identifier, in context order. */
-  readonly identifierIndex: Map<string, number[]>;
-}
-
 /**
- * Compiles every segment, one at a time: a segment's rule tree is encoded as soon as it is built and then
- * dropped when a flat program says the same, so the trees of a large environment do not all stay alive (and get
- * copied by each scavenge) until the end of the compile.
+ * How each segment of a context is tested: a flat program, a rule tree, or the identifier index. Segments are
+ * added one at a time, in context order: a segment's rule tree is encoded as soon as it is built and dropped when
+ * a flat program says the same, so neither the trees nor the segment contexts of a large environment all stay
+ * alive (and get copied by each scavenge) until the end of the compile.
  */
-export function compileSegmentPrograms(
-  segmentContexts: readonly Record<string, unknown>[],
-  table: ConditionTable,
-): SegmentPrograms {
-  const programs: SegmentPrograms = {
-    program: [],
-    offsets: [],
-    trees: [],
-    indexed: new Set(),
-    identifierIndex: new Map(),
-  };
-  const { program, offsets, trees, indexed, identifierIndex } = programs;
-  for (let index = 0; index < segmentContexts.length; index++) {
-    const segment = segmentContexts[index] as Record<string, unknown>;
+export class SegmentPrograms {
+  /** Flat programs of the segments of the common shape (see encodeFlat), back to back. */
+  readonly program: number[] = [];
+  /** Per segment: its offset in `program`, or -1 for "use `trees`" (or the identifier index). */
+  readonly offsets: number[] = [];
+  /** Per segment: its rule tree when it has no flat program (else a node that never holds). */
+  readonly trees: RuleNode[] = [];
+  /** The identity-override segments listing each identifier, in context order. */
+  readonly identifierIndex = new Map<string, number[]>();
+  /** Whether any segment is an identity-override segment. */
+  hasIndexed = false;
+
+  private readonly table: ConditionTable;
+
+  constructor(table: ConditionTable) {
+    this.table = table;
+  }
+
+  /** Adds segment number `index` (the next one); returns whether it is an identity-override segment. */
+  add(segment: Record<string, unknown>, index: number): boolean {
     const identifiers = identifierList(segment);
     if (identifiers !== undefined) {
-      indexed.add(index);
+      this.hasIndexed = true;
       for (let i = 0; i < identifiers.length; i++) {
         const identifier = identifiers[i] as string;
-        const list = identifierIndex.get(identifier);
-        if (list === undefined) identifierIndex.set(identifier, [index]);
+        const list = this.identifierIndex.get(identifier);
+        if (list === undefined) this.identifierIndex.set(identifier, [index]);
         else if (list[list.length - 1] !== index) list.push(index);
       }
-      offsets.push(-1);
-      trees.push(NEVER_NODE); // membership comes from the identifier index
-      continue;
+      this.offsets.push(-1);
+      this.trees.push(NEVER_NODE); // membership comes from the identifier index
+      return true;
     }
-    const tree = compileSegment(segment, table);
+    const tree = compileSegment(segment, this.table);
     const flat = encodeFlat(tree);
     if (flat === undefined) {
-      offsets.push(-1);
-      trees.push(tree);
+      this.offsets.push(-1);
+      this.trees.push(tree);
     } else {
-      offsets.push(program.length);
-      for (let i = 0; i < flat.length; i++) program.push(flat[i] as number);
-      trees.push(NEVER_NODE);
+      this.offsets.push(this.program.length);
+      for (let i = 0; i < flat.length; i++) this.program.push(flat[i] as number);
+      this.trees.push(NEVER_NODE);
     }
+    return false;
   }
-  return programs;
 }
