@@ -237,6 +237,43 @@ describe('CompiledEnvironment edge paths', () => {
     expect(compiled.evaluate({ identifier: 'u', traits: { plan: 'pro' } }).flags.f?.value).toBe('segment');
   });
 
+  it('features that share a name all get the overrides of that name, ranked by priority then context order', () => {
+    const rule = (value: string) => ({
+      type: 'ALL' as const,
+      conditions: [{ property: 'plan', operator: 'EQUAL' as const, value }],
+    });
+    const override = (value: string, priority?: number) => ({
+      key: value,
+      name: 'f',
+      enabled: true,
+      value,
+      priority,
+    });
+    const context = {
+      environment: { key: 'k', name: 'n' },
+      segments: {
+        '1': { key: '1', name: 'one', rules: [rule('pro')], overrides: [override('one', 2)] },
+        '2': { key: '2', name: 'two', rules: [rule('pro')], overrides: [override('two', 1)] },
+        '3': { key: '3', name: 'three', rules: [rule('free')], overrides: [override('three')] },
+      },
+      features: {
+        x: { key: 'x', name: 'f', enabled: false, value: 'x' },
+        y: { key: 'y', name: 'f', enabled: false, value: 'y' },
+      },
+    };
+    const compiled = compileContext(context);
+    const cases: [Record<string, string>, string[]][] = [
+      [{ plan: 'pro' }, ['two', 'two']],
+      [{ plan: 'free' }, ['three', 'three']],
+      [{}, ['x', 'y']],
+    ];
+    for (const [traits, values] of cases) {
+      const identity = { identifier: 'u', traits };
+      expect(compiled.evaluate(identity)).toEqual(getEvaluationResult({ ...context, identity }));
+      expect(compiled.evaluateFlags(identity).map((flag) => flag.value)).toEqual(values);
+    }
+  });
+
   it('finds identity overrides whose identifier reads as a big int', () => {
     const document = {
       api_key: 'k',

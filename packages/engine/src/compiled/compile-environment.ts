@@ -1,5 +1,5 @@
 import type { EnvironmentDocument } from '../context/environment-document.ts';
-import { documentToContextTemplate } from '../context/environment-document-to-context.ts';
+import { documentParts, documentToContextTemplate } from '../context/environment-document-to-context.ts';
 import type { EvaluationContext } from '../context/evaluation-context.ts';
 import { isRecord } from '../context/resolve-property.ts';
 import { CompiledEnvironment } from './compiled-environment.ts';
@@ -22,7 +22,15 @@ import { CompiledEnvironment } from './compiled-environment.ts';
  * ```
  */
 export function compileEnvironment(document: EnvironmentDocument): CompiledEnvironment {
-  return new CompiledEnvironment(documentToContextTemplate(document), { stripSegmentsWithoutIdentity: true });
+  const parts = documentParts(document);
+  const input = {
+    environment: parts.environment,
+    features: parts.features,
+    segmentCount: parts.segmentKeys.length,
+    segment: parts.segment,
+    template: () => documentToContextTemplate(document),
+  };
+  return new CompiledEnvironment(input, { stripSegmentsWithoutIdentity: true });
 }
 
 /**
@@ -40,6 +48,15 @@ export function compileEnvironment(document: EnvironmentDocument): CompiledEnvir
  * ```
  */
 export function compileContext(context: EvaluationContext): CompiledEnvironment {
-  const { identity: _identity, ...template } = isRecord(context) ? context : { environment: undefined };
-  return new CompiledEnvironment(template, { stripSegmentsWithoutIdentity: false });
+  const { identity: _identity, ...rest } = isRecord(context) ? context : { environment: undefined };
+  const template: Readonly<Record<string, unknown>> = rest;
+  const segments = isRecord(template.segments) ? Object.values(template.segments) : [];
+  const input = {
+    environment: template.environment,
+    features: template.features,
+    segmentCount: segments.length,
+    segment: (index: number) => segments[index],
+    template: () => template,
+  };
+  return new CompiledEnvironment(input, { stripSegmentsWithoutIdentity: false });
 }

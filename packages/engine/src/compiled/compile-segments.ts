@@ -67,7 +67,8 @@ export class RuleNode {
   cost = 0;
 }
 
-const NEVER_NODE = Object.assign(new RuleNode(), { never: true });
+/** A rule that never holds (a malformed rule; also stands for segments not tested through their tree). */
+export const NEVER_NODE: RuleNode = Object.assign(new RuleNode(), { never: true });
 
 function quantifierOf(type: unknown): number {
   return type === 'ALL' ? ALL : type === 'ANY' ? ANY : type === 'NONE' ? NONE : UNKNOWN;
@@ -150,9 +151,6 @@ export function compileSegment(segment: Record<string, unknown>, table: Conditio
     table,
   );
 }
-
-/** A segment whose membership is known without evaluation (identity overrides found by identifier). */
-export const INDEXED_NODE: RuleNode = NEVER_NODE;
 
 /**
  * The identifiers of a segment that is exactly "`$.identity.identifier` IN [...]" (an identity-override segment),

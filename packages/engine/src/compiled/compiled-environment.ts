@@ -8,13 +8,8 @@ import { pyStrAny } from '../python/py-str.ts';
 import type { EvaluationResult, FlagResult, SegmentResult } from '../result/evaluation-result.ts';
 import { hasMetadata } from '../result/variants.ts';
 import { CandidateTable } from './candidate-table.ts';
-import {
-  ConditionTable,
-  compileSegment,
-  INDEXED_NODE,
-  identifierList,
-  type RuleNode,
-} from './compile-segments.ts';
+import type { CompileInput, CompileOptions } from './compile-input.ts';
+import { ConditionTable, type RuleNode } from './compile-segments.ts';
 import { buildFlag, type FlagSource, flagAt } from './compiled-flag.ts';
 import {
   conditionTables,
@@ -30,16 +25,11 @@ import {
   type CompiledFeature,
   type IndexedOverride,
   identifierText,
-  indexOverrides,
+  OverrideIndex,
 } from './index-overrides.ts';
 import { jsonPathRoot } from './json-path-root.ts';
-import { encodeFlat, holds, holdsFlat } from './rule-evaluation.ts';
-
-/** Options of the {@link CompiledEnvironment} constructor. */
-export interface CompileOptions {
-  /** Evaluate without identity with no segments at all (SDK environment flags, spec §3.1). */
-  readonly stripSegmentsWithoutIdentity: boolean;
-}
+import { holds, holdsFlat } from './rule-evaluation.ts';
+import { SegmentPrograms } from './segment-programs.ts';
 
 /**
  * An environment compiled for repeated evaluation. `evaluate(identity)` returns exactly what
@@ -91,66 +81,49 @@ export class CompiledEnvironment {
   private readonly results: FlagResult[] = [];
   private readonly pair = new Float64Array(2);
 
-  constructor(template: Readonly<Record<string, unknown>>, options: CompileOptions) {
-    this.environment = template.environment;
+  constructor(input: CompileInput, options: CompileOptions) {
+    this.environment = input.environment;
     this.strip = options.stripSegmentsWithoutIdentity;
     const table = new ConditionTable();
-    const segmentContexts = isRecord(template.segments)
-      ? Object.values(template.segments).filter(isRecord)
-      : [];
-    const identifierIndex = new Map<string, number[]>();
-    const indexed = new Set<number>();
-    this.matchers = segmentContexts.map((segment, index) => {
-      const identifiers = identifierList(segment);
-      if (identifiers === undefined) return compileSegment(segment, table);
-      indexed.add(index);
-      for (const identifier of identifiers) {
-        const list = identifierIndex.get(identifier);
-        if (list === undefined) identifierIndex.set(identifier, [index]);
-        else if (list[list.length - 1] !== index) list.push(index);
-      }
-      return INDEXED_NODE; // membership comes from the identifier index
-    });
-    const program: number[] = [];
-    this.programOffsets = this.matchers.map((node) => {
-      const flat = node === INDEXED_NODE ? undefined : encodeFlat(node);
-      if (flat === undefined) return -1;
-      const offset = program.length;
-      for (let i = 0; i < flat.length; i++) program.push(flat[i] as number);
-      return offset;
-    });
-    this.program = program;
-    this.segmentResults = segmentContexts.map((segment) =>
-      Object.freeze(
-        hasMetadata(segment.metadata)
-          ? ({ name: segment.name, metadata: segment.metadata } as SegmentResult)
-          : ({ name: segment.name } as SegmentResult),
-      ),
-    );
-    this.identifierIndex = identifierIndex;
-    this.identifierSlot = indexed.size > 0 ? table.slotOf(planProperty('$.identity.identifier')) : -1;
-
-    const featureContexts = (isRecord(template.features) ? Object.values(template.features) : []).filter(
+    const featureContexts = (isRecord(input.features) ? Object.values(input.features) : []).filter(
       (feature): feature is Record<string, unknown> & { name: string } =>
         isRecord(feature) && typeof feature.name === 'string',
     );
-    const { features, overrides, indexedOverrides } = indexOverrides(
-      segmentContexts,
-      featureContexts,
-      indexed,
-    );
-    this.features = features;
-    this.indexedOverrides = indexedOverrides;
-    this.names = features.map((feature) => feature.name);
+    const programs = new SegmentPrograms(table);
+    const overrides = new OverrideIndex(featureContexts);
+    const segmentResults: SegmentResult[] = [];
+    // One pass, one segment at a time: each segment context can die as soon as it is compiled.
+    for (let i = 0, index = 0; i < input.segmentCount; i++) {
+      const segment = input.segment(i);
+      if (!isRecord(segment)) continue;
+      overrides.add(segment, index, programs.add(segment, index));
+      segmentResults.push(
+        Object.freeze(
+          hasMetadata(segment.metadata)
+            ? ({ name: segment.name, metadata: segment.metadata } as SegmentResult)
+            : ({ name: segment.name } as SegmentResult),
+        ),
+      );
+      index++;
+    }
+    this.program = programs.program;
+    this.programOffsets = programs.offsets;
+    this.matchers = programs.trees;
+    this.segmentResults = segmentResults;
+    this.identifierIndex = programs.identifierIndex;
+    this.identifierSlot = programs.hasIndexed ? table.slotOf(planProperty('$.identity.identifier')) : -1;
+    this.features = overrides.features;
+    this.indexedOverrides = overrides.indexed;
+    this.names = this.features.map((feature) => feature.name);
     this.protoName = hasProtoName(this.names);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
-    this.candidates = new CandidateTable(features, overrides);
+    this.candidates = new CandidateTable(this.features, overrides.regular);
     this.featureNames = [...this.byName.keys()];
     this.tables = conditionTables({
       plans: table.plans,
       specs: table.specs,
       slots: table.slots,
-      template: jsonPathRoot(template, table),
+      template: jsonPathRoot(input, table),
     });
     this.scratch = new Scratch(table.plans.length, table.specs.length, this.matchers.length);
   }

@@ -59,19 +59,31 @@ export function flagSource(
     ? (feature.metadata as Readonly<Record<string, unknown>>)
     : undefined;
   const variants = Array.isArray(feature.variants) && feature.variants.length > 0 ? feature.variants : null;
-  const placed = variants && placeVariants(variants);
-  // Without a variant that can be chosen, the bucket does not matter: skip the hash.
-  const reachable = placed?.some((variant) => variant.start < variant.limit) ? placed : null;
   const plain = flag(name, enabled, metadata, value, reason, null);
+  if (variants === null) {
+    return { hashPrefix: undefined, variants: null, plain, control: plain, variantFlags: NO_FLAGS };
+  }
+  const placed = placeVariants(variants);
+  const control = flag(name, enabled, metadata, value, reason, 'control');
+  // Without a variant that can be chosen, the bucket does not matter: skip the hash. (Loops, not some/map: this
+  // runs for every multivariate override of a document.)
+  let reachable = false;
+  for (let i = 0; i < placed.length && !reachable; i++) {
+    const variant = placed[i] as PlacedVariant;
+    reachable = variant.start < variant.limit;
+  }
+  if (!reachable) return { hashPrefix: undefined, variants: null, plain, control, variantFlags: NO_FLAGS };
+  const variantFlags: FlagResult[] = [];
+  for (let i = 0; i < placed.length; i++) {
+    const v = placed[i] as PlacedVariant;
+    variantFlags.push(flag(name, enabled, metadata, v.value, v.reason, v.key));
+  }
   return {
-    hashPrefix: reachable === null ? undefined : new HashPrefix(`${pyStrAny(feature.key)},`),
-    variants: reachable,
+    hashPrefix: new HashPrefix(`${pyStrAny(feature.key)},`),
+    variants: placed,
     plain,
-    control: placed === null ? plain : flag(name, enabled, metadata, value, reason, 'control'),
-    variantFlags:
-      reachable === null
-        ? NO_FLAGS
-        : reachable.map((v) => flag(name, enabled, metadata, v.value, v.reason, v.key)),
+    control,
+    variantFlags,
   };
 }
 

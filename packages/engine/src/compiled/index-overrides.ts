@@ -4,7 +4,7 @@ import type { PyValue } from '../python/py-value.ts';
 import { priorityOf } from '../result/priority.ts';
 import { type FlagSource, flagSource } from './compiled-flag.ts';
 
-/** A segment override, ordered by (priority, seq): the interpreter keeps the first of equal priorities. */
+/** An identity override, ordered by (priority, seq) against segment overrides (see CandidateTable.ranksBefore). */
 export interface Candidate {
   readonly segment: number;
   readonly priority: number;
@@ -23,11 +23,6 @@ export function before(a: Candidate, b: Candidate): boolean {
   return a.priority < b.priority || (a.priority === b.priority && a.seq < b.seq);
 }
 
-/** Sort order of {@link before} (priorities may be ±Infinity, so not a subtraction). */
-function byRank(a: Candidate, b: Candidate): number {
-  return a.priority < b.priority ? -1 : a.priority > b.priority ? 1 : a.seq - b.seq;
-}
-
 /** An identifier value as the identifier index spells it (identity-override segments list strings). */
 export function identifierText(value: PyValue): string | undefined {
   if (typeof value === 'string') return value;
@@ -42,57 +37,68 @@ export interface IndexedOverride {
 }
 
 /**
- * Indexes every segment override by feature (spec §3.1, §3.8): overrides of ordinary segments become each
- * feature's candidate list (`overrides`, parallel to `features`), best first, so evaluation walks it to the first
- * matching segment; overrides of identity-override segments (`indexed`) are kept per segment, found through the
- * identifier index instead. Overrides of features absent from the context are ignored, as in the interpreter.
+ * The overrides of ordinary segments in context order, one column per field (`seq` order is the array order):
+ * no object per override. A large environment has tens of thousands of overrides, and objects that live until
+ * the end of a compile are copied by every scavenge that meets them (bench/RESULTS.md).
  */
-export function indexOverrides(
-  segmentContexts: readonly Record<string, unknown>[],
-  featureContexts: readonly (Record<string, unknown> & { name: string })[],
-  indexed: ReadonlySet<number>,
-): {
-  features: CompiledFeature[];
-  overrides: Candidate[][];
-  indexedOverrides: Map<number, IndexedOverride[]>;
-} {
-  // Each feature's name string, shared by the flag results of all its overrides.
-  const names = new Map(featureContexts.map((feature) => [feature.name, feature.name]));
-  const regular = new Map<string, Candidate[]>();
-  const indexedOverrides = new Map<number, { name: string; candidate: Candidate }[]>();
-  let seq = 0;
-  segmentContexts.forEach((segment, index) => {
+export interface OverrideColumns {
+  /** The feature of each override: the index of the first feature of its name (features may share a name). */
+  readonly feature: number[];
+  readonly segment: number[];
+  readonly priority: number[];
+  readonly seq: number[];
+  readonly source: FlagSource[];
+}
+
+/**
+ * Indexes every segment override by feature (spec §3.1, §3.8), one segment at a time in context order: overrides
+ * of ordinary segments become columns (`regular`, for the candidate table, which groups them by feature, best
+ * first, so evaluation walks a feature's list to the first matching segment); overrides of identity-override
+ * segments are kept per segment (`indexed`), found through the identifier index instead. Overrides of features
+ * absent from the context are ignored, as in the interpreter.
+ */
+export class OverrideIndex {
+  readonly features: CompiledFeature[] = [];
+  readonly regular: OverrideColumns = { feature: [], segment: [], priority: [], seq: [], source: [] };
+  readonly indexed = new Map<number, IndexedOverride[]>();
+  /** The first feature of each name; its name string is shared by the flag results of all its overrides. */
+  private readonly featureIndex = new Map<string, number>();
+  private seq = 0;
+
+  constructor(featureContexts: readonly (Record<string, unknown> & { name: string })[]) {
+    for (let f = 0; f < featureContexts.length; f++) {
+      const feature = featureContexts[f] as Record<string, unknown> & { name: string };
+      if (!this.featureIndex.has(feature.name)) this.featureIndex.set(feature.name, f);
+      this.features.push({ name: feature.name, source: flagSource(feature, 'DEFAULT') });
+    }
+  }
+
+  /** Adds the overrides of segment number `index` (the next one). */
+  add(segment: Record<string, unknown>, index: number, isIndexed: boolean): void {
     const reason = `TARGETING_MATCH; segment=${pyStrAny(segment.name)}`;
     const overrides: readonly unknown[] = Array.isArray(segment.overrides) ? segment.overrides : [];
-    // Index loops, not for-of: compile code runs mostly unoptimised, where for-of allocates an iterator result per
-    // step (tens of thousands of overrides in a large environment).
+    // An index loop, not for-of: compile code runs mostly unoptimised, where for-of allocates an iterator result
+    // per step (tens of thousands of overrides in a large environment).
     for (let o = 0; o < overrides.length; o++) {
       const override = overrides[o];
       if (!isRecord(override)) continue;
-      seq++;
-      const name = typeof override.name === 'string' ? names.get(override.name) : undefined;
-      if (name === undefined) continue; // overrides of absent features are ignored
-      const candidate = {
-        segment: index,
-        priority: priorityOf(override),
-        seq,
-        source: flagSource(override, reason, name),
-      };
-      if (indexed.has(index)) {
-        const list = indexedOverrides.get(index) ?? [];
-        list.push({ name, candidate });
-        indexedOverrides.set(index, list);
+      const seq = ++this.seq;
+      const f = typeof override.name === 'string' ? this.featureIndex.get(override.name) : undefined;
+      if (f === undefined) continue; // overrides of absent features are ignored
+      const name = (this.features[f] as CompiledFeature).name;
+      const source = flagSource(override, reason, name);
+      const priority = priorityOf(override);
+      if (isIndexed) {
+        const list = this.indexed.get(index) ?? [];
+        list.push({ name, candidate: { segment: index, priority, seq, source } });
+        this.indexed.set(index, list);
       } else {
-        const list = regular.get(name);
-        if (list === undefined) regular.set(name, [candidate]);
-        else list.push(candidate);
+        this.regular.feature.push(f);
+        this.regular.segment.push(index);
+        this.regular.priority.push(priority);
+        this.regular.seq.push(seq);
+        this.regular.source.push(source);
       }
     }
-  });
-  const features = featureContexts.map((feature) => ({
-    name: feature.name,
-    source: flagSource(feature, 'DEFAULT'),
-  }));
-  const overrides = featureContexts.map((feature) => (regular.get(feature.name) ?? []).sort(byRank));
-  return { features, overrides, indexedOverrides };
+  }
 }

@@ -6,7 +6,7 @@ import type { ConditionTable } from './compile-segments.ts';
  * environment small; most documents only use `$.identity.*` and `$.environment.*`.
  */
 export function jsonPathRoot(
-  template: Readonly<Record<string, unknown>>,
+  input: { readonly environment: unknown; template(): Readonly<Record<string, unknown>> },
   table: ConditionTable,
 ): Readonly<Record<string, unknown>> {
   const needsAll = table.plans.some(
@@ -15,5 +15,5 @@ export function jsonPathRoot(
       plan.query !== undefined &&
       (plan.chain === undefined || (plan.chain[0] !== 'identity' && plan.chain[0] !== 'environment')),
   );
-  return needsAll ? template : { environment: template.environment };
+  return needsAll ? input.template() : { environment: input.environment };
 }

@@ -67,34 +67,67 @@ function mapFeatureStates(states: unknown, metadata: MetadataCache): FeatureCont
   return contexts;
 }
 
-/** The parts of the context that depend only on the document: environment, features and all segments. */
-export function documentToContextTemplate(
-  document: EnvironmentDocument,
-): Required<Pick<EvaluationContext, 'environment' | 'features' | 'segments'>> {
+/**
+ * The parts of the context that depend only on the document, with the segments not yet mapped: `segments` lists
+ * them in context order (the order of `Object.values(context.segments)`), `segment(i)` maps one when asked. A
+ * compile asks for each once and drops it, so the mapped contexts of a large document die young instead of all
+ * living through the compile (bench/RESULTS.md).
+ */
+export interface DocumentParts {
+  readonly environment: EvaluationContext['environment'];
+  readonly features: Record<string, FeatureContext>;
+  /** The segments' keys in the context, in context order. */
+  readonly segmentKeys: readonly string[];
+  segment(index: number): SegmentContext;
+}
+
+/** Splits a document into {@link DocumentParts}. */
+export function documentParts(document: EnvironmentDocument): DocumentParts {
   const doc: Record<string, unknown> = isRecord(document) ? document : {};
   const metadata: MetadataCache = new Map();
   const features: Record<string, FeatureContext> = {};
   for (const feature of mapFeatureStates(doc.feature_states, metadata)) features[feature.name] = feature;
-  const segments: Record<string, SegmentContext> = {};
+  // Keyed as in the context, so integer-like ids sort and a repeated id keeps its first place and last segment.
+  const byKey: Record<string, unknown> = {};
   const project = isRecord(doc.project) ? doc.project : {};
-  for (const segment of list(project.segments)) {
-    if (!isRecord(segment)) continue;
-    const key = pyStrAny(segment.id);
-    const overrides = mapFeatureStates(segment.feature_states, metadata);
-    segments[key] = {
-      key,
-      name: pyStrAny(segment.name ?? ''),
-      rules: list(segment.rules).map(mapRule),
-      ...(overrides.length > 0 ? { overrides } : {}),
-      metadata: Object.freeze({ source: 'api', id: segment.id ?? null }),
-    };
-  }
-  Object.assign(segments, identityOverridesToSegments(doc.identity_overrides, metadata));
+  for (const segment of list(project.segments)) if (isRecord(segment)) byKey[pyStrAny(segment.id)] = segment;
+  const prepared = identityOverridesToSegments(doc.identity_overrides, metadata);
+  Object.assign(byKey, prepared);
+  const mapped = new Set<unknown>(Object.values(prepared));
+  const ordered = Object.values(byKey) as Record<string, unknown>[];
   return {
     environment: { key: pyStrAny(doc.api_key ?? ''), name: pyStrAny(doc.name ?? '') },
     features,
-    segments,
+    segmentKeys: Object.keys(byKey),
+    segment: (index) => {
+      const item = ordered[index] as Record<string, unknown>;
+      return mapped.has(item) ? (item as unknown as SegmentContext) : mapSegment(item, metadata);
+    },
   };
+}
+
+function mapSegment(segment: Record<string, unknown>, metadata: MetadataCache): SegmentContext {
+  const key = pyStrAny(segment.id);
+  const overrides = mapFeatureStates(segment.feature_states, metadata);
+  return {
+    key,
+    name: pyStrAny(segment.name ?? ''),
+    rules: list(segment.rules).map(mapRule),
+    ...(overrides.length > 0 ? { overrides } : {}),
+    metadata: Object.freeze({ source: 'api', id: segment.id ?? null }),
+  };
+}
+
+/** The parts of the context that depend only on the document: environment, features and all segments. */
+export function documentToContextTemplate(
+  document: EnvironmentDocument,
+): Required<Pick<EvaluationContext, 'environment' | 'features' | 'segments'>> {
+  const parts = documentParts(document);
+  const segments: Record<string, SegmentContext> = {};
+  parts.segmentKeys.forEach((key, index) => {
+    segments[key] = parts.segment(index);
+  });
+  return { environment: parts.environment, features: parts.features, segments };
 }
 
 /**

@@ -104,11 +104,19 @@ function digest(head: string, tail: string): void {
   digestWords(message, wordCount);
 }
 
-/** The UTF-8 encoding of `text` as a new array of bytes. */
-export function utf8Bytes(text: string): Uint8Array {
+/**
+ * The UTF-8 encoding of `text` in a scratch buffer shared by this module, valid until the next call into it: its
+ * first `length` bytes. Not a new array: a typed array allocates a buffer outside the heap, which costs more than
+ * the encoding (once per evaluation for the identity key, once per multivariate override at compile time).
+ */
+export function utf8Scratch(text: string): { readonly bytes: Uint8Array; readonly length: number } {
   const length = encodeUtf8(text); // may replace the scratch buffer: read it afterwards
-  return bytes.slice(0, length);
+  scratch.bytes = bytes;
+  scratch.length = length;
+  return scratch;
 }
+
+const scratch = { bytes, length: 0 };
 
 /** A digest word read as a big-endian unsigned 32-bit integer (the order of the hex digest). */
 function bigEndian(word: number): number {

@@ -1,5 +1,5 @@
 import { hashedPercentageOf } from './hashed-percentage.ts';
-import { md5WordsModulo, md5WordsModulo2, utf8Bytes } from './md5.ts';
+import { md5WordsModulo, md5WordsModulo2, utf8Scratch } from './md5.ts';
 
 // The evaluation hot path hashes "<feature key>,<identity key>" (multivariate) and "<segment key>,<identity key>"
 // (PERCENTAGE_SPLIT) dozens of times per identity. Both halves are known ahead: the prefixes when the environment
@@ -15,11 +15,11 @@ export class HashPrefix {
 
   constructor(text: string) {
     this.text = text;
-    const bytes = utf8Bytes(text);
-    this.byteLength = bytes.length;
-    const words: number[] = [];
-    for (let i = 0; i < bytes.length; i++)
-      words[i >> 2] = (words[i >> 2] ?? 0) | ((bytes[i] as number) << ((i & 3) << 3));
+    const { bytes, length } = utf8Scratch(text);
+    this.byteLength = length;
+    const words = new Array<number>((length + 3) >> 2).fill(0);
+    for (let i = 0; i < length; i++)
+      words[i >> 2] = (words[i >> 2] as number) | ((bytes[i] as number) << ((i & 3) << 3));
     this.words = words;
   }
 }
@@ -54,18 +54,18 @@ export class HashSuffix {
     if (text === this.text && this.byteLength > 0) return;
     this.text = text;
     this.generation++;
-    const bytes = utf8Bytes(text);
-    this.byteLength = bytes.length;
-    const stride = (bytes.length >> 2) + 2;
+    const { bytes, length } = utf8Scratch(text);
+    this.byteLength = length;
+    const stride = (length >> 2) + 2;
     if (this.words.length < stride * 4) this.words = new Int32Array(stride * 8);
     this.stride = stride;
     const words = this.words;
     words.fill(0, 0, stride * 4);
     for (let alignment = 0; alignment < 4; alignment++) {
       const base = alignment * stride;
-      for (let i = 0; i <= bytes.length; i++) {
+      for (let i = 0; i <= length; i++) {
         // The byte after the text is MD5's 0x80 padding marker, so each hash copies it with the text.
-        const byte = i < bytes.length ? (bytes[i] as number) : 0x80;
+        const byte = i < length ? (bytes[i] as number) : 0x80;
         const position = i + alignment;
         words[base + (position >> 2)] =
           (words[base + (position >> 2)] as number) | (byte << ((position & 3) << 3));

@@ -1,6 +1,5 @@
 import type { ContextScalar } from '../context/evaluation-context.ts';
 import { pyStr } from '../python/py-str.ts';
-import { insertionSort } from '../support/insertion-sort.ts';
 import { priorityOf } from './priority.ts';
 
 /** A multivariate variant laid out on the [0, 100) line, with its reason string built once. */
@@ -19,28 +18,60 @@ export interface PlacedVariant {
  * counts as 0 (never chosen).
  */
 export function placeVariants(variants: readonly unknown[]): PlacedVariant[] {
-  const entries = variants
-    .map((variant, index) => ({ variant, index }))
-    .filter(
-      (entry): entry is { variant: Record<string, unknown>; index: number } =>
-        typeof entry.variant === 'object' && entry.variant !== null,
-    );
-  insertionSort(entries, (a, b) => priorityOf(a.variant) - priorityOf(b.variant) || a.index - b.index);
+  // A stable insertion sort of the record variants on their priorities, in two reused parallel arrays: compiling
+  // a large environment places thousands of variant lists, and objects per entry were most of what that allocated.
+  // (Their length is never reset: V8 frees an array's store when its length drops to 0.)
+  const records = scratchRecords;
+  const priorities = scratchPriorities;
+  let count = 0;
+  for (let i = 0; i < variants.length; i++) {
+    const variant = variants[i];
+    if (typeof variant !== 'object' || variant === null) continue;
+    const record = variant as Record<string, unknown>;
+    const priority = priorityOf(record);
+    let j = count++;
+    // `a - b > 0`, not `a > b`: equal infinities give NaN, which must not move (as the subtraction comparator).
+    for (; j > 0 && (priorities[j - 1] as number) - priority > 0; j--) {
+      records[j] = records[j - 1] ?? null;
+      priorities[j] = priorities[j - 1] as number;
+    }
+    records[j] = record;
+    priorities[j] = priority;
+  }
   const placed: PlacedVariant[] = [];
   let start = 0;
-  for (const { variant } of entries) {
+  for (let i = 0; i < count; i++) {
+    const variant = records[i] as Record<string, unknown>;
+    records[i] = null; // keep no reference to the caller's variants
     const weight = typeof variant.weight === 'number' ? variant.weight : 0;
     const limit = weight + start;
     placed.push({
       value: (variant.value ?? null) as ContextScalar,
       start,
       limit,
-      reason: `SPLIT; weight=${pyStr(weight)}`,
+      reason: splitReason(weight),
       key: typeof variant.key === 'string' ? variant.key : null,
     });
     start = limit;
   }
   return placed;
+}
+
+const scratchRecords: (Record<string, unknown> | null)[] = [];
+const scratchPriorities: number[] = [];
+const splitReasons = new Map<number, string>();
+
+/** `SPLIT; weight=<w>`, one string per weight (a document repeats a few weights thousands of times). */
+function splitReason(weight: number): string {
+  // -0 is not cached: a Map would merge it with 0, and Python prints it "-0.0".
+  if (Object.is(weight, -0)) return `SPLIT; weight=${pyStr(weight)}`;
+  let reason = splitReasons.get(weight);
+  if (reason === undefined) {
+    reason = `SPLIT; weight=${pyStr(weight)}`;
+    if (splitReasons.size >= 1000) splitReasons.clear();
+    splitReasons.set(weight, reason);
+  }
+  return reason;
 }
 
 /** The variant whose half-open interval holds `percentage`, if any. */
