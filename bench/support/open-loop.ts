@@ -85,8 +85,9 @@ class Connection {
     });
     socket.on('error', () => {});
     socket.on('close', () => {
-      this.fail();
+      // Replaced first: fail() hands the next waiting request to this connection's (new) socket.
       if (!this.closing) this.socket = this.connect();
+      this.fail();
     });
     return socket;
   }
