@@ -7,6 +7,7 @@ import {
   createSdkFixture,
   type SdkFixture,
   SERVER_KEY,
+  sdkCaller,
   sdkDocument,
   until,
 } from './sdk-test-fixture.ts';
@@ -20,13 +21,7 @@ interface LegacyFlag {
 describeEachBackend('SDK API deprecated paths', (backend) => {
   let server: TestServer;
   let fixture: SdkFixture;
-  const call = (method: 'GET' | 'POST', url: string, key: string | undefined, body?: unknown) =>
-    server.http.inject({
-      method,
-      url,
-      headers: key ? { 'x-environment-key': key } : {},
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+  const call = sdkCaller(() => server.http);
   const setTrait = (identifier: string, traitKey: string, body: unknown, key = SERVER_KEY) =>
     call('POST', `/api/v1/identities/${identifier}/traits/${traitKey}`, key, body);
   const storedTrait = (identifier: string, traitKey: string) =>

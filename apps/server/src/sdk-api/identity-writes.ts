@@ -36,7 +36,8 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-const NOT_APPLIED = 'The database is unavailable; the increment was not applied. Retry shortly.';
+/** The 503 message when an increment cannot reach the database (nothing was applied). */
+export const NOT_APPLIED = 'The database is unavailable; the increment was not applied. Retry shortly.';
 
 /** Number.MAX_SAFE_INTEGER: beyond it a JSON number (and this process) no longer holds every integer exactly. */
 const MAX_SAFE = 9_007_199_254_740_991;

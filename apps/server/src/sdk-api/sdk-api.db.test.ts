@@ -7,6 +7,7 @@ import {
   createSdkFixture,
   type SdkFixture,
   SERVER_KEY,
+  sdkCaller,
   sdkDocument,
   until,
 } from './sdk-test-fixture.ts';
@@ -29,19 +30,7 @@ interface Flag {
 describeEachBackend('SDK API', (backend) => {
   let server: TestServer;
   let fixture: SdkFixture;
-  const call = (
-    method: 'GET' | 'POST' | 'PUT',
-    url: string,
-    key: string | undefined,
-    body?: unknown,
-    headers = {},
-  ) =>
-    server.http.inject({
-      method,
-      url,
-      headers: { ...(key ? { 'x-environment-key': key } : {}), ...headers },
-      ...(body === undefined ? {} : { payload: body as object }),
-    });
+  const call = sdkCaller(() => server.http);
 
   beforeAll(async () => {
     server = await startTestServer(backend, { VEXIL_ROLES: 'sdk', VEXIL_SDK_REFRESH_INTERVAL_MS: '100' });

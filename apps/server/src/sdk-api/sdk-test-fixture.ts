@@ -2,6 +2,7 @@
 // database (the unit-level contract: whatever the pipeline stores is what the SDK API serves).
 
 import { EnvironmentDocumentStore } from '../environment-document/index.ts';
+import type { HttpServer } from '../http/server.ts';
 import type { Database } from '../platform/db/database.ts';
 
 export const CLIENT_KEY = 'sdkTestClientKey000001';
@@ -188,4 +189,24 @@ export async function until(check: () => Promise<boolean>, what: string) {
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * SDK requests through `http.inject`, with the environment key (when given) and a JSON body (when given). `http`
+ * is read per call, since test servers start in `beforeAll`.
+ */
+export function sdkCaller(http: () => HttpServer) {
+  return (
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    key: string | undefined,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    http().inject({
+      method,
+      url,
+      headers: { ...(key ? { 'x-environment-key': key } : {}), ...headers },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
 }

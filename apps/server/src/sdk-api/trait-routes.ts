@@ -3,7 +3,7 @@ import type { HttpServer } from '../http/server.ts';
 import type { TraitValue } from '../modules/identities/index.ts';
 import { UnavailableError, ValidationError } from '../platform/errors.ts';
 import type { IdentityTraitCache } from './identity-traits.ts';
-import type { IdentityWrite, IdentityWriteQueue } from './identity-writes.ts';
+import { type IdentityWrite, type IdentityWriteQueue, NOT_APPLIED } from './identity-writes.ts';
 import { authenticate } from './sdk-routes.ts';
 import type { ServedEnvironment } from './served-environment.ts';
 import type { ServedEnvironments } from './served-environments.ts';
@@ -105,9 +105,7 @@ export function registerTraitRoutes(
     if (!Number.isSafeInteger(increment_by)) throw ValidationError.field('increment_by', BEYOND_SAFE);
     // Loaded first so that the cached identity exists when the database's answer arrives and takes the new value.
     await cache.load(environment.environmentId, identifier).catch(() => {
-      throw new UnavailableError(
-        'The database is unavailable; the increment was not applied. Retry shortly.',
-      );
+      throw new UnavailableError(NOT_APPLIED);
     });
     // The database adds, in this process's write order (after the writes queued before it), so increments from
     // every process add up; this process's cached identity is then updated from the returned value.
