@@ -1,4 +1,5 @@
 export { compileContext, compileEnvironment } from './compiled/compile-environment.ts';
+export type { CompileSettings } from './compiled/compile-input.ts';
 export { CompiledEnvironment } from './compiled/compiled-environment.ts';
 export type {
   DocumentCondition,

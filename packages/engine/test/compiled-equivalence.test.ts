@@ -21,12 +21,19 @@ describe('compileEnvironment(document).evaluate(identity)', () => {
         environmentDocument,
         fc.array(identity, { minLength: 1, maxLength: 4 }),
         (document, identities) => {
-          const compiled = compileEnvironment(document);
+          // Both with generated code (the default) and with its fallback.
+          const compiled = [
+            compileEnvironment(document),
+            compileEnvironment(document, { generateCode: false }),
+          ];
           for (const id of identities) {
             const expected = getEvaluationResult(environmentDocumentToContext(document, id));
-            const actual = compiled.evaluate(id);
-            expect(actual).toEqual(expected);
-            expect(plain(actual)).toEqual(plain(expected));
+            for (const environment of compiled) {
+              const actual = environment.evaluate(id);
+              expect(actual).toEqual(expected);
+              expect(plain(actual)).toEqual(plain(expected));
+              expect(environment.evaluateFlags(id)).toEqual(Object.values(expected.flags));
+            }
           }
         },
       ),
@@ -50,8 +57,10 @@ describe('compileEnvironment(document).evaluate(identity)', () => {
   it('evaluateSegments(identity) equals evaluate(identity).segments', () => {
     fc.assert(
       fc.property(environmentDocument, fc.option(identity, { nil: undefined }), (document, id) => {
-        const compiled = compileEnvironment(document);
-        expect(compiled.evaluateSegments(id)).toEqual(compiled.evaluate(id).segments);
+        for (const generateCode of [true, false]) {
+          const compiled = compileEnvironment(document, { generateCode });
+          expect(compiled.evaluateSegments(id)).toEqual(compiled.evaluate(id).segments);
+        }
       }),
       { numRuns: 100 },
     );

@@ -15,11 +15,14 @@ describe(`engine-test-data (${casesDirectory})`, () => {
     });
   });
 
-  describe('compileContext(context).evaluate(identity)', () => {
-    it.each(cases)('$name gives the expected result', ({ context, result }) => {
-      const compiled = compileContext(context);
-      expect(compiled.evaluate(context.identity)).toStrictEqual(result);
-      expect(JSON.parse(JSON.stringify(compiled.evaluate(context.identity)))).toStrictEqual(result);
-    });
-  });
+  describe.each([true, false])(
+    'compileContext(context, { generateCode: %s }).evaluate(identity)',
+    (generateCode) => {
+      it.each(cases)('$name gives the expected result', ({ context, result }) => {
+        const compiled = compileContext(context, { generateCode });
+        expect(compiled.evaluate(context.identity)).toStrictEqual(result);
+        expect(JSON.parse(JSON.stringify(compiled.evaluate(context.identity)))).toStrictEqual(result);
+      });
+    },
+  );
 });

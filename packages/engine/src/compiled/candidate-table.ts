@@ -49,6 +49,14 @@ export class CandidateTable {
     this.start.push(k);
   }
 
+  /** The segments with at least one override here (those that can change a flag), in ascending order. */
+  segmentsWithOverrides(): number[] {
+    const seen = new Set<number>();
+    for (let k = 0; k < this.segment.length; k++)
+      if ((this.segment[k] as number) >= 0) seen.add(this.segment[k] as number);
+    return [...seen].sort((a, b) => a - b);
+  }
+
   /** Whether entry `k` (an override) ranks before candidate `best`. */
   ranksBefore(k: number, best: Candidate): boolean {
     const priority = this.priority[k] as number;

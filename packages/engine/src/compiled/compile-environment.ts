@@ -2,6 +2,7 @@ import type { EnvironmentDocument } from '../context/environment-document.ts';
 import { documentParts, documentToContextTemplate } from '../context/environment-document-to-context.ts';
 import type { EvaluationContext } from '../context/evaluation-context.ts';
 import { isRecord } from '../context/resolve-property.ts';
+import type { CompileSettings } from './compile-input.ts';
 import { CompiledEnvironment } from './compiled-environment.ts';
 
 /**
@@ -21,7 +22,10 @@ import { CompiledEnvironment } from './compiled-environment.ts';
  * compiled.environmentResult.flags; // environment flags, computed once, frozen
  * ```
  */
-export function compileEnvironment(document: EnvironmentDocument): CompiledEnvironment {
+export function compileEnvironment(
+  document: EnvironmentDocument,
+  settings: CompileSettings = {},
+): CompiledEnvironment {
   const parts = documentParts(document);
   const input = {
     environment: parts.environment,
@@ -30,7 +34,10 @@ export function compileEnvironment(document: EnvironmentDocument): CompiledEnvir
     segment: parts.segment,
     template: () => documentToContextTemplate(document),
   };
-  return new CompiledEnvironment(input, { stripSegmentsWithoutIdentity: true });
+  return new CompiledEnvironment(input, {
+    stripSegmentsWithoutIdentity: true,
+    generateCode: settings.generateCode !== false,
+  });
 }
 
 /**
@@ -47,7 +54,10 @@ export function compileEnvironment(document: EnvironmentDocument): CompiledEnvir
  * compiled.evaluate({ identifier: 'user-123', traits: { age: 30 } }).flags;
  * ```
  */
-export function compileContext(context: EvaluationContext): CompiledEnvironment {
+export function compileContext(
+  context: EvaluationContext,
+  settings: CompileSettings = {},
+): CompiledEnvironment {
   const { identity: _identity, ...rest } = isRecord(context) ? context : { environment: undefined };
   const template: Readonly<Record<string, unknown>> = rest;
   const segments = isRecord(template.segments) ? Object.values(template.segments) : [];
@@ -58,5 +68,8 @@ export function compileContext(context: EvaluationContext): CompiledEnvironment 
     segment: (index: number) => segments[index],
     template: () => template,
   };
-  return new CompiledEnvironment(input, { stripSegmentsWithoutIdentity: false });
+  return new CompiledEnvironment(input, {
+    stripSegmentsWithoutIdentity: false,
+    generateCode: settings.generateCode !== false,
+  });
 }

@@ -17,4 +17,24 @@ export interface CompileInput {
 export interface CompileOptions {
   /** Evaluate without identity with no segments at all (SDK environment flags, spec §3.1). */
   readonly stripSegmentsWithoutIdentity: boolean;
+  /** Whether to generate JavaScript for the hot path (see {@link CompileSettings.generateCode}). */
+  readonly generateCode: boolean;
+}
+
+/**
+ * Settings of `compileEnvironment` and `compileContext`.
+ *
+ * @example
+ * ```ts
+ * // A page whose Content-Security-Policy forbids eval: skip the attempt (the result is the same either way).
+ * const compiled = compileEnvironment(document, { generateCode: false });
+ * ```
+ */
+export interface CompileSettings {
+  /**
+   * Generate JavaScript for the evaluation hot path (default true). Results are identical either way; generated
+   * code makes an evaluation faster. Where the runtime refuses code generation the engine falls back by itself,
+   * so `false` is only needed to avoid the attempt (a CSP violation report, say) or to test the fallback.
+   */
+  readonly generateCode?: boolean;
 }

@@ -8,6 +8,7 @@ import { pyStrAny } from '../python/py-str.ts';
 import type { EvaluationResult, FlagResult, SegmentResult } from '../result/evaluation-result.ts';
 import { hasMetadata } from '../result/variants.ts';
 import { CandidateTable } from './candidate-table.ts';
+import { type CheapSegmentPass, generateCheapSegmentPass } from './cheap-segment-pass.ts';
 import type { CompileInput, CompileOptions } from './compile-input.ts';
 import { ConditionTable, type RuleNode } from './compile-segments.ts';
 import { buildFlag, type FlagSource, flagAt } from './compiled-flag.ts';
@@ -57,6 +58,17 @@ export class CompiledEnvironment {
    * ```
    */
   readonly featureNames: readonly string[];
+  /**
+   * Whether evaluations run generated JavaScript (see CompileSettings.generateCode): false when it was turned off,
+   * when the runtime refused it (a Content-Security-Policy without `unsafe-eval`) or when there was nothing to
+   * generate (no segment overrides a flag). Results are the same either way.
+   *
+   * @example
+   * ```ts
+   * if (!compileEnvironment(document).usesGeneratedCode) console.warn('flag evaluation runs without generated code');
+   * ```
+   */
+  readonly usesGeneratedCode: boolean;
   private readonly features: readonly CompiledFeature[];
   /** Feature names by feature index (features of a context may share a name). */
   private readonly names: readonly string[];
@@ -69,6 +81,8 @@ export class CompiledEnvironment {
   private readonly programOffsets: readonly number[];
   private readonly segmentResults: readonly SegmentResult[];
   private readonly scratch: Scratch;
+  /** Decides the segments that cheap conditions decide, at the start of an evaluation (undefined: none). */
+  private readonly cheapPass: CheapSegmentPass | undefined;
   private readonly tables: Tables;
   private readonly environment: unknown;
   private readonly strip: boolean;
@@ -125,6 +139,15 @@ export class CompiledEnvironment {
       slots: table.slots,
       template: jsonPathRoot(input, table),
     });
+    this.cheapPass = options.generateCode
+      ? generateCheapSegmentPass(
+          this.program,
+          this.programOffsets,
+          this.candidates.segmentsWithOverrides(),
+          table.specs,
+        )
+      : undefined;
+    this.usesGeneratedCode = this.cheapPass !== undefined;
     this.scratch = new Scratch(table.plans.length, table.specs.length, this.matchers.length);
   }
 
@@ -196,7 +219,7 @@ export class CompiledEnvironment {
   evaluateSegments(identity?: IdentityInput | null): SegmentResult[] {
     if (!isRecord(identity) && this.strip) return [];
     const state = this.createState(identity);
-    this.indexedBest(state);
+    this.decideSegments(state);
     return this.segmentsOf(state);
   }
 
@@ -257,6 +280,16 @@ export class CompiledEnvironment {
     return state;
   }
 
+  /**
+   * Decides what can be decided before the walk: the segments their cheap conditions decide (see
+   * CheapSegmentPass) and the identity-override segments listing this identifier. Returns the best identity
+   * override per feature name.
+   */
+  private decideSegments(state: EvaluationState): Map<string, Candidate> | undefined {
+    this.cheapPass?.(state.conditionResults, this.scratch.segments, state.epoch);
+    return this.indexedBest(state);
+  }
+
   /** The best identity-override candidate per feature name, from the segments that list this identifier. */
   private indexedBest(state: EvaluationState): Map<string, Candidate> | undefined {
     if (this.identifierSlot < 0) return undefined;
@@ -298,7 +331,7 @@ export class CompiledEnvironment {
    * computed two at a time (see HashSuffix.percentages).
    */
   private flagResults(state: EvaluationState): readonly FlagResult[] {
-    const indexed = this.indexedBest(state);
+    const indexed = this.decideSegments(state);
     const names = this.names;
     const { start, segment, sources, fixed } = this.candidates;
     const memo = this.scratch.segments;
@@ -390,7 +423,7 @@ export class CompiledEnvironment {
     if (state.stale()) {
       state = new EvaluationState(this.scratch, this.tables, state.identity, state.identityText);
       state.evaluateCheapConditions();
-      this.indexedBest(state);
+      this.decideSegments(state);
     }
     const matched: SegmentResult[] = [];
     for (let index = 0; index < this.matchers.length; index++) {

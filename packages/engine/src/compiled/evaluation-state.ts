@@ -38,6 +38,11 @@ const UNKNOWN = 2;
 /** Conditions at least this costly (regexes, hashes) are evaluated only when needed. */
 const EXPENSIVE = 5;
 
+/** Whether a condition is left to be evaluated on first use (a regex, a hash) rather than in the cheap pass. */
+export function isExpensive(spec: ConditionSpec): boolean {
+  return spec.cost >= EXPENSIVE;
+}
+
 /** The tables of an environment: those given, and which conditions are cheap. */
 export function conditionTables(
   tables: Omit<Tables, 'cheap' | 'cheapSlots' | 'expensive' | 'numeric'>,
@@ -45,9 +50,9 @@ export function conditionTables(
   const ids = tables.specs.map((_, id) => id);
   // Grouped by slot (stable), so the cheap pass resolves each property once, without a memo check per condition.
   const cheap = ids
-    .filter((id) => (tables.specs[id] as ConditionSpec).cost < EXPENSIVE)
+    .filter((id) => !isExpensive(tables.specs[id] as ConditionSpec))
     .sort((a, b) => (tables.slots[a] as number) - (tables.slots[b] as number) || a - b);
-  const expensive = ids.filter((id) => (tables.specs[id] as ConditionSpec).cost >= EXPENSIVE);
+  const expensive = ids.filter((id) => isExpensive(tables.specs[id] as ConditionSpec));
   return {
     ...tables,
     cheap,
