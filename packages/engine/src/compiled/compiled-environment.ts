@@ -8,9 +8,9 @@ import { pyStrAny } from '../python/py-str.ts';
 import type { EvaluationResult, FlagResult, SegmentResult } from '../result/evaluation-result.ts';
 import { hasMetadata } from '../result/variants.ts';
 import { CandidateTable } from './candidate-table.ts';
-import { type CheapSegmentPass, generateCheapSegmentPass } from './cheap-segment-pass.ts';
+import { generateCheapSegmentPass } from './cheap-segment-pass.ts';
 import type { CompileInput, CompileOptions } from './compile-input.ts';
-import { ConditionTable, type RuleNode } from './compile-segments.ts';
+import { ConditionTable } from './compile-segments.ts';
 import { buildFlag, type FlagSource, flagAt } from './compiled-flag.ts';
 import {
   conditionTables,
@@ -20,16 +20,9 @@ import {
   type Tables,
 } from './evaluation-state.ts';
 import { flagsObject, hasProtoName } from './flags-object.ts';
-import {
-  before,
-  type Candidate,
-  type CompiledFeature,
-  type IndexedOverride,
-  identifierText,
-  OverrideIndex,
-} from './index-overrides.ts';
+import { type Candidate, type CompiledFeature, OverrideIndex } from './index-overrides.ts';
 import { jsonPathRoot } from './json-path-root.ts';
-import { holds, holdsFlat } from './rule-evaluation.ts';
+import { SegmentMatcher } from './segment-matcher.ts';
 import { SegmentPrograms } from './segment-programs.ts';
 
 /**
@@ -75,20 +68,11 @@ export class CompiledEnvironment {
   private readonly protoName: boolean;
   private readonly byName: ReadonlyMap<string, number>;
   private readonly candidates: CandidateTable;
-  private readonly matchers: readonly RuleNode[];
-  /** Flat programs of the segments of the common shape (see encodeFlat); offset -1 means "use the tree". */
-  private readonly program: readonly number[];
-  private readonly programOffsets: readonly number[];
-  private readonly segmentResults: readonly SegmentResult[];
   private readonly scratch: Scratch;
-  /** Decides the segments that cheap conditions decide, at the start of an evaluation (undefined: none). */
-  private readonly cheapPass: CheapSegmentPass | undefined;
+  private readonly segments: SegmentMatcher;
   private readonly tables: Tables;
   private readonly environment: unknown;
   private readonly strip: boolean;
-  private readonly identifierSlot: number;
-  private readonly identifierIndex: ReadonlyMap<string, readonly number[]>;
-  private readonly indexedOverrides: ReadonlyMap<number, readonly IndexedOverride[]>;
   private cachedEnvironmentResult: EvaluationResult | undefined;
   /** Scratch per evaluation: each feature's deciding source and flag result, and a pair of percentages. */
   private readonly chosen: FlagSource[] = [];
@@ -120,35 +104,37 @@ export class CompiledEnvironment {
       );
       index++;
     }
-    this.program = programs.program;
-    this.programOffsets = programs.offsets;
-    this.matchers = programs.trees;
-    this.segmentResults = segmentResults;
-    this.identifierIndex = programs.identifierIndex;
-    this.identifierSlot = programs.hasIndexed ? table.slotOf(planProperty('$.identity.identifier')) : -1;
     this.features = overrides.features;
-    this.indexedOverrides = overrides.indexed;
     this.names = this.features.map((feature) => feature.name);
     this.protoName = hasProtoName(this.names);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
     this.candidates = new CandidateTable(this.features, overrides.regular);
     this.featureNames = [...this.byName.keys()];
+    const identifierSlot = programs.hasIndexed ? table.slotOf(planProperty('$.identity.identifier')) : -1;
     this.tables = conditionTables({
       plans: table.plans,
       specs: table.specs,
       slots: table.slots,
       template: jsonPathRoot(input, table),
     });
-    this.cheapPass = options.generateCode
+    const cheapPass = options.generateCode
       ? generateCheapSegmentPass(
-          this.program,
-          this.programOffsets,
+          programs.program,
+          programs.offsets,
           this.candidates.segmentsWithOverrides(),
           table.specs,
         )
       : undefined;
-    this.usesGeneratedCode = this.cheapPass !== undefined;
-    this.scratch = new Scratch(table.plans.length, table.specs.length, this.matchers.length);
+    this.usesGeneratedCode = cheapPass !== undefined;
+    this.scratch = new Scratch(table.plans.length, table.specs.length, programs.trees.length);
+    this.segments = new SegmentMatcher({
+      programs,
+      results: segmentResults,
+      identifierSlot,
+      indexedOverrides: overrides.indexed,
+      cheapPass,
+      memo: this.scratch.segments,
+    });
   }
 
   /**
@@ -219,7 +205,7 @@ export class CompiledEnvironment {
   evaluateSegments(identity?: IdentityInput | null): SegmentResult[] {
     if (!isRecord(identity) && this.strip) return [];
     const state = this.createState(identity);
-    this.decideSegments(state);
+    this.segments.decideEarly(state);
     return this.segmentsOf(state);
   }
 
@@ -238,7 +224,7 @@ export class CompiledEnvironment {
     const feature = this.features[index] as CompiledFeature;
     if (!isRecord(identity) && this.strip) return feature.source.plain;
     const state = this.createState(identity);
-    const best = this.indexedBest(state)?.get(name);
+    const best = this.segments.indexedBest(state)?.get(name);
     const source =
       best === undefined
         ? (this.candidates.sources[this.decide(index, state)] as FlagSource)
@@ -281,57 +267,12 @@ export class CompiledEnvironment {
   }
 
   /**
-   * Decides what can be decided before the walk: the segments their cheap conditions decide (see
-   * CheapSegmentPass) and the identity-override segments listing this identifier. Returns the best identity
-   * override per feature name.
-   */
-  private decideSegments(state: EvaluationState): Map<string, Candidate> | undefined {
-    this.cheapPass?.(state.conditionResults, this.scratch.segments, state.epoch);
-    return this.indexedBest(state);
-  }
-
-  /** The best identity-override candidate per feature name, from the segments that list this identifier. */
-  private indexedBest(state: EvaluationState): Map<string, Candidate> | undefined {
-    if (this.identifierSlot < 0) return undefined;
-    const value = state.value(this.identifierSlot);
-    const identifier = identifierText(value);
-    const hits = identifier === undefined ? undefined : this.identifierIndex.get(identifier);
-    if (hits === undefined) return undefined;
-    const best = new Map<string, Candidate>();
-    const memo = this.scratch.segments;
-    for (const segment of hits) {
-      memo[segment] = state.epoch;
-      for (const { name, candidate } of this.indexedOverrides.get(segment) ?? []) {
-        const current = best.get(name);
-        if (current === undefined || before(candidate, current)) best.set(name, candidate);
-      }
-    }
-    return best;
-  }
-
-  /** Whether segment `index` matches in this evaluation (evaluated at most once). */
-  private matches(state: EvaluationState, index: number): boolean {
-    const known = this.scratch.segments[index];
-    if (known === state.epoch) return true;
-    if (known === -state.epoch) return false;
-    return this.evaluateSegment(state, index);
-  }
-
-  /** Evaluates segment `index`, not yet known in this evaluation, and records the result in the memo. */
-  private evaluateSegment(state: EvaluationState, index: number): boolean {
-    const offset = this.programOffsets[index] as number;
-    const result =
-      offset >= 0 ? holdsFlat(this.program, offset, state) : holds(this.matchers[index] as RuleNode, state);
-    this.scratch.segments[index] = result ? state.epoch : -state.epoch;
-    return result;
-  }
-
-  /**
    * Every feature's flag result for one evaluation, in feature order (in a reused array). Multivariate hashes are
    * computed two at a time (see HashSuffix.percentages).
    */
   private flagResults(state: EvaluationState): readonly FlagResult[] {
-    const indexed = this.decideSegments(state);
+    const segments = this.segments;
+    const indexed = segments.decideEarly(state);
     const names = this.names;
     const { start, segment, sources, fixed } = this.candidates;
     const memo = this.scratch.segments;
@@ -353,7 +294,7 @@ export class CompiledEnvironment {
           let index = segment[k] as number;
           // Segments known not to match, skipped in a loop without calls (see decide()).
           while (index >= 0 && memo[index] === unmatched) index = segment[++k] as number;
-          if (index < 0 || memo[index] === epoch || this.evaluateSegment(state, index)) break;
+          if (index < 0 || memo[index] === epoch || segments.evaluate(state, index)) break;
           k++;
         }
         const decided = k;
@@ -402,7 +343,7 @@ export class CompiledEnvironment {
       while (k < end && memo[segment[k] as number] === unmatched) k++;
       if (k === end) return end;
       const index = segment[k] as number;
-      if (memo[index] === epoch || this.evaluateSegment(state, index)) return k;
+      if (memo[index] === epoch || this.segments.evaluate(state, index)) return k;
       k++;
     }
   }
@@ -412,7 +353,7 @@ export class CompiledEnvironment {
     const table = this.candidates;
     const end = (table.start[f + 1] as number) - 1;
     for (let k = table.start[f] as number; k < end && table.ranksBefore(k, best); k++) {
-      if (this.matches(state, table.segment[k] as number)) return table.sources[k] as FlagSource;
+      if (this.segments.matches(state, table.segment[k] as number)) return table.sources[k] as FlagSource;
     }
     return best.source;
   }
@@ -423,12 +364,8 @@ export class CompiledEnvironment {
     if (state.stale()) {
       state = new EvaluationState(this.scratch, this.tables, state.identity, state.identityText);
       state.evaluateCheapConditions();
-      this.decideSegments(state);
+      this.segments.decideEarly(state);
     }
-    const matched: SegmentResult[] = [];
-    for (let index = 0; index < this.matchers.length; index++) {
-      if (this.matches(state, index)) matched.push(this.segmentResults[index] as SegmentResult);
-    }
-    return matched;
+    return this.segments.matching(state);
   }
 }
