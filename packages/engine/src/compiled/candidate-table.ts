@@ -1,5 +1,5 @@
 import type { FlagResult } from '../result/evaluation-result.ts';
-import type { FlagSource } from './compiled-flag.ts';
+import { type FlagSource, plainSource } from './compiled-flag.ts';
 import type { Candidate, CompiledFeature, OverrideColumns } from './index-overrides.ts';
 
 /**
@@ -17,10 +17,12 @@ export class CandidateTable {
   /** The rank of each override entry (priority, then context order), to compare with an identity override. */
   readonly priority: Float64Array;
   readonly seq: Int32Array;
-  readonly sources: FlagSource[] = [];
+  /** The source of each entry; null for an override without variants (its result is in `fixed`). */
+  readonly sources: (FlagSource | null)[] = [];
   /**
    * The flag result of each entry for an identity when no hash is needed (its source has no variants that can be
-   * chosen); null when the entry needs a hash. Reading it spares loading the source object.
+   * chosen); null when the entry needs a hash. Reading it spares loading the source object. Where `sources[k]` is
+   * null, it is also the result without identity.
    */
   readonly fixed: (FlagResult | null)[] = [];
 
@@ -40,10 +42,14 @@ export class CandidateTable {
         const o = order.indices[i] as number;
         this.priority[k] = regular.priority[o] as number;
         this.seq[k] = regular.seq[o] as number;
-        this.push(regular.segment[o] as number, regular.source[o] as FlagSource);
+        this.push(
+          regular.segment[o] as number,
+          regular.source[o] as FlagSource | null,
+          regular.plain[o] ?? null,
+        );
         k++;
       }
-      this.push(-1, (features[f] as CompiledFeature).source);
+      this.push(-1, (features[f] as CompiledFeature).source, null);
       k++;
     }
     this.start.push(k);
@@ -63,10 +69,15 @@ export class CandidateTable {
     return priority < best.priority || (priority === best.priority && (this.seq[k] as number) < best.seq);
   }
 
-  private push(segment: number, source: FlagSource): void {
+  /** The source of entry `k` (made on demand for an override without variants: only rare paths ask). */
+  sourceAt(k: number): FlagSource {
+    return this.sources[k] ?? plainSource(this.fixed[k] as FlagResult);
+  }
+
+  private push(segment: number, source: FlagSource | null, plain: FlagResult | null): void {
     this.segment.push(segment);
     this.sources.push(source);
-    this.fixed.push(source.variants === null ? source.control : null);
+    this.fixed.push(source === null ? plain : source.variants === null ? source.control : null);
   }
 }
 

@@ -227,7 +227,7 @@ export class CompiledEnvironment {
     const best = this.segments.indexedBest(state)?.get(name);
     const source =
       best === undefined
-        ? (this.candidates.sources[this.decide(index, state)] as FlagSource)
+        ? this.candidates.sourceAt(this.decide(index, state))
         : this.decideOverIdentity(index, state, best);
     return buildFlag(source, state.identityKey);
   }
@@ -299,9 +299,11 @@ export class CompiledEnvironment {
         }
         const decided = k;
         k = start[i + 1] as number;
-        const result = key === null ? null : (fixed[decided] as FlagResult | null);
-        if (result !== null) {
-          results[i] = result; // the common case: no variants, and the source object is not even read
+        const result = fixed[decided] as FlagResult | null;
+        // The common case: no variants, and with an identity the source is not even read (an override without
+        // variants has none; its result is the same without identity).
+        if (result !== null && (key !== null || sources[decided] === null)) {
+          results[i] = result;
           continue;
         }
         source = sources[decided] as FlagSource;
@@ -353,7 +355,7 @@ export class CompiledEnvironment {
     const table = this.candidates;
     const end = (table.start[f + 1] as number) - 1;
     for (let k = table.start[f] as number; k < end && table.ranksBefore(k, best); k++) {
-      if (this.segments.matches(state, table.segment[k] as number)) return table.sources[k] as FlagSource;
+      if (this.segments.matches(state, table.segment[k] as number)) return table.sourceAt(k);
     }
     return best.source;
   }

@@ -1,8 +1,9 @@
 import { isRecord } from '../context/resolve-property.ts';
 import { intToString, pyStrAny } from '../python/py-str.ts';
 import type { PyValue } from '../python/py-value.ts';
+import type { FlagResult } from '../result/evaluation-result.ts';
 import { priorityOf } from '../result/priority.ts';
-import { type FlagSource, flagSource } from './compiled-flag.ts';
+import { type FlagSource, flagSource, plainFlag } from './compiled-flag.ts';
 
 /** An identity override, ordered by (priority, seq) against segment overrides (see CandidateTable.ranksBefore). */
 export interface Candidate {
@@ -47,7 +48,10 @@ export interface OverrideColumns {
   readonly segment: number[];
   readonly priority: number[];
   readonly seq: number[];
-  readonly source: FlagSource[];
+  /** The source of an override with variants; null for one without, whose result is in `plain`. */
+  readonly source: (FlagSource | null)[];
+  /** The result of an override without variants; null for one with variants. */
+  readonly plain: (FlagResult | null)[];
 }
 
 /**
@@ -59,7 +63,14 @@ export interface OverrideColumns {
  */
 export class OverrideIndex {
   readonly features: CompiledFeature[] = [];
-  readonly regular: OverrideColumns = { feature: [], segment: [], priority: [], seq: [], source: [] };
+  readonly regular: OverrideColumns = {
+    feature: [],
+    segment: [],
+    priority: [],
+    seq: [],
+    source: [],
+    plain: [],
+  };
   readonly indexed = new Map<number, IndexedOverride[]>();
   /** The first feature of each name; its name string is shared by the flag results of all its overrides. */
   private readonly featureIndex = new Map<string, number>();
@@ -86,18 +97,20 @@ export class OverrideIndex {
       const f = typeof override.name === 'string' ? this.featureIndex.get(override.name) : undefined;
       if (f === undefined) continue; // overrides of absent features are ignored
       const name = (this.features[f] as CompiledFeature).name;
-      const source = flagSource(override, reason, name);
       const priority = priorityOf(override);
       if (isIndexed) {
+        const source = flagSource(override, reason, name);
         const list = this.indexed.get(index) ?? [];
         list.push({ name, candidate: { segment: index, priority, seq, source } });
         this.indexed.set(index, list);
       } else {
+        const plain = plainFlag(override, reason, name);
         this.regular.feature.push(f);
         this.regular.segment.push(index);
         this.regular.priority.push(priority);
         this.regular.seq.push(seq);
-        this.regular.source.push(source);
+        this.regular.source.push(plain === undefined ? flagSource(override, reason, name) : null);
+        this.regular.plain.push(plain ?? null);
       }
     }
   }
