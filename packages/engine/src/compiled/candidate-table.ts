@@ -55,12 +55,16 @@ export class CandidateTable {
     this.start.push(k);
   }
 
-  /** The segments with at least one override here (those that can change a flag), in ascending order. */
-  segmentsWithOverrides(): number[] {
-    const seen = new Set<number>();
-    for (let k = 0; k < this.segment.length; k++)
-      if ((this.segment[k] as number) >= 0) seen.add(this.segment[k] as number);
-    return [...seen].sort((a, b) => a - b);
+  /** The segments (of `segmentCount`) with at least one override here (those that can change a flag), ascending. */
+  segmentsWithOverrides(segmentCount: number): number[] {
+    const has = new Uint8Array(segmentCount);
+    for (let k = 0; k < this.segment.length; k++) {
+      const segment = this.segment[k] as number;
+      if (segment >= 0) has[segment] = 1;
+    }
+    const segments: number[] = [];
+    for (let segment = 0; segment < segmentCount; segment++) if (has[segment] === 1) segments.push(segment);
+    return segments;
   }
 
   /** Whether entry `k` (an override) ranks before candidate `best`. */

@@ -121,7 +121,7 @@ export class CompiledEnvironment {
       ? generateCheapSegmentPass(
           programs.program,
           programs.offsets,
-          this.candidates.segmentsWithOverrides(),
+          this.candidates.segmentsWithOverrides(programs.trees.length),
           table.specs,
         )
       : undefined;
