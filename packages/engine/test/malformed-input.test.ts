@@ -154,6 +154,47 @@ describe('malformed conditions follow the spec: the condition does not match', (
     }
   });
 
+  it('huge rules, regexes and arrays do not overflow the stack (no argument spreads of input-sized arrays)', () => {
+    const many = 200_000;
+    const conditions = Array.from({ length: many }, (_, i) => ({
+      property: 'plan',
+      operator: 'EQUAL',
+      value: `v${i}`,
+    }));
+    const rules = [
+      { type: 'ANY', conditions }, // one rule, 200,000 conditions
+      {
+        type: 'ALL',
+        rules: Array.from({ length: many }, () => ({ type: 'ALL', conditions: conditions.slice(0, 1) })),
+      },
+    ];
+    for (const rule of rules) {
+      const context = {
+        environment: { key: 'k', name: 'n' },
+        identity: { identifier: 'u', traits: { plan: 'v0' } },
+        segments: { '1': { key: '1', name: 's', rules: [rule] } },
+      } as unknown as EvaluationContext;
+      const expected = [{ name: 's' }]; // plan v0 is the first condition of both
+      expect(getEvaluationResult(context).segments).toEqual(expected);
+      for (const generateCode of [true, false]) {
+        expect(compileContext(context, { generateCode }).evaluate(context.identity).segments).toEqual(
+          expected,
+        );
+      }
+    }
+    // A regex of 200,000 alternatives and a JSONPath wildcard over a 200,000-item value: evaluated, no throw.
+    expect(
+      inSegment(
+        { property: 'plan', operator: 'REGEX', value: Array(many).fill('a').join('|') },
+        { plan: 'a' },
+      ),
+    ).toBe(true);
+    const big = Array.from({ length: many }, (_, i) => i);
+    expect(() =>
+      inSegment({ property: '$.identity.traits.big[*]', operator: 'IS_SET', value: '' }, { big } as never),
+    ).not.toThrow();
+  });
+
   it('a rule of unknown type with no conditions and no sub-rules holds (Python never reads its type)', () => {
     const context = {
       environment: { key: 'k', name: 'n' },

@@ -4,6 +4,7 @@ import { conditionKey, prepareCondition } from '../segments/condition.ts';
 import type { ConditionSpec } from '../segments/condition-spec.ts';
 import { inValueStrings } from '../segments/operators/in-operator.ts';
 import { insertionSort } from '../support/insertion-sort.ts';
+import { pushAll } from '../support/push-all.ts';
 
 /**
  * The environment's distinct properties (one slot each) and distinct conditions: segments repeat conditions
@@ -95,7 +96,7 @@ function node(
     const child = children[i] as RuleNode;
     const inline =
       quantifier === ALL && child.quantifier === ALL && !child.never && child.conditions.length === 0;
-    if (inline) flat.push(...child.children);
+    if (inline) pushAll(flat, child.children);
     else flat.push(child);
   }
   const only = flat[0];

@@ -1,3 +1,4 @@
+import { pushAll } from '../support/push-all.ts';
 import { ALL, ANY, NONE, type RuleNode, UNKNOWN } from './compile-segments.ts';
 import type { EvaluationState } from './evaluation-state.ts';
 
@@ -65,11 +66,13 @@ export function encodeFlat(node: RuleNode): number[] | undefined {
     node.children.every((child) => child.children.length === 0 && !child.never)
   ) {
     if (node.conditions.length > 0) clauses.push(Object.assign(Object.create(node), { children: [] }));
-    clauses.push(...node.children);
+    pushAll(clauses, node.children);
   } else return undefined;
   const program = [clauses.length];
-  for (const clause of clauses)
-    program.push(clause.quantifier, clause.conditions.length, ...clause.conditions);
+  for (const clause of clauses) {
+    program.push(clause.quantifier, clause.conditions.length);
+    pushAll(program, clause.conditions);
+  }
   return program;
 }
 

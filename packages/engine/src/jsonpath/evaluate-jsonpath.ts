@@ -1,3 +1,4 @@
+import { pushAll } from '../support/push-all.ts';
 import type {
   Comparable,
   FunctionArgument,
@@ -54,7 +55,7 @@ function select(selector: JsonPathSelector, value: Value, root: Value, out: Valu
       if (isObject(value) && Object.hasOwn(value, selector.name)) out.push(value[selector.name]);
       return;
     case 'wildcard':
-      out.push(...children(value));
+      pushAll(out, children(value));
       return;
     case 'index':
       if (Array.isArray(value)) {
@@ -63,7 +64,7 @@ function select(selector: JsonPathSelector, value: Value, root: Value, out: Valu
       }
       return;
     case 'slice':
-      if (Array.isArray(value)) out.push(...slice(value, selector.start, selector.end, selector.step));
+      if (Array.isArray(value)) pushAll(out, slice(value, selector.start, selector.end, selector.step));
       return;
     case 'filter':
       for (const child of children(value)) if (test(selector.expression, child, root)) out.push(child);

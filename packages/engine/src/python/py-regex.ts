@@ -109,8 +109,8 @@ class PyRegexParser {
     if (branches.length === 1) return branches[0] as Node;
     return {
       src: branches.map((b) => b.src).join('|'),
-      min: Math.min(...branches.map((b) => b.min)),
-      max: Math.max(...branches.map((b) => b.max)),
+      min: branches.reduce((least, b) => Math.min(least, b.min), Number.POSITIVE_INFINITY),
+      max: branches.reduce((most, b) => Math.max(most, b.max), Number.NEGATIVE_INFINITY),
       kind: 'atom',
     };
   }
