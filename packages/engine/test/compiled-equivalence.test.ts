@@ -322,6 +322,18 @@ describe('CompiledEnvironment edge paths', () => {
         getEvaluationResult(environmentDocumentToContext(document, identity)).segments,
       );
     }
+    // A result whose `segments` is first read once the epoch has come round to its own number again, after an
+    // evaluation of another identity, still describes its own identity.
+    const x = { identifier: 'u', traits: { p: 'x' } };
+    const scratch = (compiled as unknown as { scratch: { epoch: number } }).scratch;
+    scratch.epoch = 0x3fffffff - 1;
+    const first = compiled.evaluate(x); // the last epoch before the wrap
+    compiled.evaluate({ identifier: 'u', traits: { p: 'y' } }); // wraps round
+    scratch.epoch = 0x3fffffff - 1;
+    compiled.evaluate({ identifier: 'u', traits: { p: 'y' } }); // the same epoch number as `first`
+    const expected = getEvaluationResult(environmentDocumentToContext(document, x)).segments;
+    expect(expected).toHaveLength(1);
+    expect(first.segments).toEqual(expected);
   });
 
   it('compares numbers with numbers as the interpreter does (the fast path of the cheap-condition pass)', () => {

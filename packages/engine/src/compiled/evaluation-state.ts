@@ -69,6 +69,8 @@ export function conditionTables(
  */
 export class Scratch {
   epoch = 0;
+  /** How many times the epoch has wrapped around (so an old evaluation is never taken for the current one). */
+  wraps = 0;
   /** Per property slot: the epoch of the cached value, and the value. */
   readonly slotEpochs: Int32Array;
   readonly slotValues: PyValue[];
@@ -92,6 +94,7 @@ export class Scratch {
   next(): number {
     if (this.epoch === MAX_EPOCH) {
       this.epoch = 0;
+      this.wraps++;
       this.slotEpochs.fill(0);
       this.segments.fill(0);
     }
@@ -105,6 +108,7 @@ export class Scratch {
  */
 export class EvaluationState {
   readonly epoch: number;
+  private readonly wraps: number;
   readonly identity: IdentityView | null;
   /** The identity key as text (null without an identity). */
   readonly identityText: string | null;
@@ -121,6 +125,7 @@ export class EvaluationState {
     this.tables = tables;
     this.conditionResults = scratch.conditions;
     this.epoch = scratch.next();
+    this.wraps = scratch.wraps;
     this.identity = identity;
     this.identityText = identityText;
     if (identityText === null) {
@@ -133,7 +138,7 @@ export class EvaluationState {
 
   /** Whether a later evaluation has reused the shared tables. */
   stale(): boolean {
-    return this.scratch.epoch !== this.epoch;
+    return this.scratch.epoch !== this.epoch || this.scratch.wraps !== this.wraps;
   }
 
   /** The coerced value of a property slot (resolved on first use). */
