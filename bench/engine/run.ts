@@ -128,6 +128,13 @@ function standaloneHeap(documentPath: string): number {
   return after - before;
 }
 
+/** Compile CPU time per segment at one scale, caches evicted before each compile. */
+interface PerSegment {
+  readonly label: string;
+  readonly segments: number;
+  readonly cold: Timing;
+}
+
 interface ScaleResult {
   readonly label: string;
   readonly args: string;
@@ -246,6 +253,7 @@ async function main(): Promise<void> {
   }
 
   let scaling: [ScaleResult, ScaleResult] | undefined;
+  let perSegment: PerSegment[] | undefined;
   if (!quick) {
     // shared/tools/gen-env-doc.mjs never finishes at --overrides 50000 (its RNG cycles, see gen-env-doc-exact.ts),
     // so growth is measured on the same distributions drawn with an exact RNG, at 1x and at 10x.
@@ -260,10 +268,27 @@ async function main(): Promise<void> {
       identities,
       COMPILE_RUNS_10X,
     );
+    // Two points say little about the shape of the curve: the cost per segment at 2x and 5x shows whether the
+    // 1x → 10x ratio comes from growth or from a step (a 1x compile fits in the CPU caches).
+    const middle = [2, 5].map((factor) => {
+      const args = [
+        ['--segments', 400],
+        ['--overrides', 5000],
+        ['--identity-overrides', 200],
+      ].flatMap(([flag, base]) => [String(flag), String(Number(base) * factor)]);
+      const path = generate(`exact-${factor}x.json`, exact, args);
+      const cold = compileTime(JSON.parse(readFileSync(path, 'utf8')) as EnvironmentDocument, 41, true);
+      return { label: `${factor}x`, segments: 400 * factor, cold };
+    });
+    perSegment = [
+      { label: '1x', segments: 400, cold: oneX.compileCold },
+      ...middle,
+      { label: '10x', segments: 4000, cold: tenX.compileCold },
+    ];
     scaling = [oneX, tenX];
   }
 
-  const report = renderReport(seed, sdkMicros, comparison, scaling);
+  const report = renderReport(seed, sdkMicros, comparison, scaling, perSegment);
   console.log(report);
   appendFileSync(new URL('../RESULTS.md', import.meta.url), `\n${report}`);
   console.log(`appended to bench/RESULTS.md (${here})`);
@@ -274,6 +299,7 @@ function renderReport(
   sdkMicros: number,
   comparison?: Comparison,
   scaling?: [ScaleResult, ScaleResult],
+  perSegment?: PerSegment[],
 ): string {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
   const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages/engine', '.'])
@@ -338,6 +364,14 @@ function renderReport(
           `| ${r.label} | ${fmt(r.jsonBytes / 1e6, 1)} MB | ${fmt(r.compile.median)} ms (best ${fmt(r.compile.best)}) | ${fmt(r.compile.mean)} ms | ${fmt(r.compileCold.mean)} ms (median ${fmt(r.compileCold.median)}) | ${fmt(r.standaloneHeapBytes / 1e6, 1)} MB (${ratio(r.standaloneHeapBytes, r.jsonBytes)}x) | ${fmt(r.evaluate.median)} µs | ${fmt(r.evaluateFlags.median)} µs |`,
       ),
       `| 10x / 1x | ${ratio(ten.jsonBytes, one.jsonBytes)}x | ${ratio(ten.compile.median, one.compile.median)}x (best ${ratio(ten.compile.best, one.compile.best)}x) | ${ratio(ten.compile.mean, one.compile.mean)}x | ${ratio(ten.compileCold.mean, one.compileCold.mean)}x (median ${ratio(ten.compileCold.median, one.compileCold.median)}x) | ${ratio(ten.standaloneHeapBytes, one.standaloneHeapBytes)}x | ${ratio(ten.evaluate.median, one.evaluate.median)}x | ${ratio(ten.evaluateFlags.median, one.evaluateFlags.median)}x |`,
+    );
+  }
+  if (perSegment) {
+    lines.push(
+      '',
+      `Compile CPU time per segment, caches evicted before each compile (mean; the same distributions at each scale): ${perSegment
+        .map((p) => `${p.label} ${fmt((p.cold.mean * 1000) / p.segments, 2)} µs`)
+        .join(', ')}.`,
     );
   }
   return `${lines.join('\n')}\n`;
