@@ -100,6 +100,15 @@ function evictCaches(): void {
   for (let i = 0; i < cacheFlush.length; i += 64) cacheFlush[i] = (cacheFlush[i] as number) + 1;
 }
 
+/** {@link compileTime} with caches evicted, in a fresh process (engine/compile-cold.ts). */
+function compileInChild(documentPath: string, runs: number): Timing {
+  const output = execFileSync(process.execPath, [`${here}compile-cold.ts`, documentPath, String(runs)], {
+    encoding: 'utf8',
+  });
+  const { times } = JSON.parse(output) as { times: number[] };
+  return { median: median(times), best: Math.min(...times), mean: mean(times) };
+}
+
 /** Heap retained by a compiled environment (the document already parsed and kept alive). */
 function compiledHeap(document: EnvironmentDocument): number {
   if (!collectGarbage) return Number.NaN;
@@ -268,23 +277,25 @@ async function main(): Promise<void> {
       identities,
       COMPILE_RUNS_10X,
     );
-    // Two points say little about the shape of the curve: the cost per segment at 2x and 5x shows whether the
-    // 1x → 10x ratio comes from growth or from a step (a 1x compile fits in the CPU caches).
+    // Two points say little about the shape of the curve: the cost per segment at 1x, 2x, 5x and 10x, each in a
+    // fresh process, shows whether the 1x → 10x ratio comes from steady growth or from a step.
     const middle = [2, 5].map((factor) => {
       const args = [
         ['--segments', 400],
         ['--overrides', 5000],
         ['--identity-overrides', 200],
       ].flatMap(([flag, base]) => [String(flag), String(Number(base) * factor)]);
-      const path = generate(`exact-${factor}x.json`, exact, args);
-      const cold = compileTime(JSON.parse(readFileSync(path, 'utf8')) as EnvironmentDocument, 41, true);
-      return { label: `${factor}x`, segments: 400 * factor, cold };
+      return { factor, path: generate(`exact-${factor}x.json`, exact, args) };
     });
     perSegment = [
-      { label: '1x', segments: 400, cold: oneX.compileCold },
+      { factor: 1, path: `${out}exact-1x.json` },
       ...middle,
-      { label: '10x', segments: 4000, cold: tenX.compileCold },
-    ];
+      { factor: 10, path: `${out}exact-10x.json` },
+    ].map(({ factor, path }) => ({
+      label: `${factor}x`,
+      segments: 400 * factor,
+      cold: compileInChild(path, Math.max(21, Math.round(200 / factor))),
+    }));
     scaling = [oneX, tenX];
   }
 
@@ -369,7 +380,7 @@ function renderReport(
   if (perSegment) {
     lines.push(
       '',
-      `Compile CPU time per segment, caches evicted before each compile (mean; the same distributions at each scale): ${perSegment
+      `Compile CPU time per segment, caches evicted before each compile, each scale in a fresh process (engine/compile-cold.ts; mean of 200 runs at 1x down to 21 at 10x; the same distributions at each scale): ${perSegment
         .map((p) => `${p.label} ${fmt((p.cold.mean * 1000) / p.segments, 2)} µs`)
         .join(', ')}.`,
     );
