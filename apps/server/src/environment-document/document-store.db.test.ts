@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { insertProject } from '../../test/support/insert-project.ts';
 import {
   createTestDatabase,
   describeEachBackend,
@@ -8,19 +9,10 @@ import { waitFor } from '../../test/support/wait-for.ts';
 import { DOCUMENT_CHANNEL, EnvironmentDocumentStore, parseDocumentNotice } from './document-store.ts';
 
 async function insertEnvironment(t: TestDatabase): Promise<number> {
-  const org = await t.database.db
-    .insertInto('organisations')
-    .values({ name: 'o' })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const project = await t.database.db
-    .insertInto('projects')
-    .values({ name: 'p', organisation_id: org.id })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const projectId = await insertProject(t.database, 'p');
   const env = await t.database.db
     .insertInto('environments')
-    .values({ name: 'e', project_id: project.id, api_key: 'abcdefghijklmnopqrstuv' })
+    .values({ name: 'e', project_id: projectId, api_key: 'abcdefghijklmnopqrstuv' })
     .returning('id')
     .executeTakeFirstOrThrow();
   return env.id;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertProject } from '../../test/support/insert-project.ts';
 import { describeEachBackend } from '../../test/support/test-databases.ts';
 import { startTestServer, type TestServer } from '../../test/support/test-server.ts';
 import {
@@ -207,19 +208,10 @@ describeEachBackend('SDK API', (backend) => {
     });
 
     it("answers 404 for an unknown feature and for another project's, 400 naming a bad id, 403 without a key", async () => {
-      const org = await server.database.db
-        .insertInto('organisations')
-        .values({ name: 'other' })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const project = await server.database.db
-        .insertInto('projects')
-        .values({ name: 'other', organisation_id: org.id })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const projectId = await insertProject(server.database, 'other');
       await server.database.db
         .insertInto('features')
-        .values({ id: 50, name: 'elsewhere', project_id: project.id })
+        .values({ id: 50, name: 'elsewhere', project_id: projectId })
         .execute();
       await server.database.db
         .insertInto('multivariate_options')
