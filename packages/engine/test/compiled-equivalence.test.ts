@@ -178,6 +178,47 @@ describe('CompiledEnvironment.evaluateFlags', () => {
 let segmentId = 1;
 
 describe('CompiledEnvironment edge paths', () => {
+  it('compileContext without an identity: overrides with and without variants that cannot be chosen', () => {
+    const matchesWithoutIdentity = [
+      {
+        type: 'ALL' as const,
+        conditions: [{ property: '$.environment.name', operator: 'EQUAL' as const, value: 'Production' }],
+      },
+    ];
+    const context = {
+      environment: { key: 'k', name: 'Production' },
+      segments: {
+        '1': {
+          key: '1',
+          name: 'prod',
+          rules: matchesWithoutIdentity,
+          overrides: [
+            { key: 'a', name: 'plain', enabled: true, value: 'prod' },
+            // Variants of weight 0: none can be chosen, so with an identity the variant is "control", without one null.
+            {
+              key: 'b',
+              name: 'unreachable',
+              enabled: true,
+              value: 'prod',
+              variants: [{ value: 'v', weight: 0, priority: 1 }],
+            },
+          ],
+        },
+      },
+      features: {
+        plain: { key: 'p', name: 'plain', enabled: false, value: 'default' },
+        unreachable: { key: 'u', name: 'unreachable', enabled: false, value: 'default' },
+      },
+    };
+    for (const generateCode of [true, false]) {
+      const compiled = compileContext(context, { generateCode });
+      expect(compiled.evaluate()).toEqual(getEvaluationResult(context));
+      expect(compiled.evaluate().flags.unreachable?.variant).toBeNull();
+      const identity = { identifier: 'u' };
+      expect(compiled.evaluate(identity)).toEqual(getEvaluationResult({ ...context, identity }));
+    }
+  });
+
   it('compileContext: environmentResult includes segments that match without an identity (frozen)', () => {
     const context = {
       environment: { key: 'k', name: 'Production' },
