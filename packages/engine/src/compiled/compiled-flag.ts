@@ -43,18 +43,13 @@ function flag(
   );
 }
 
-/**
- * The flag result of a feature context without variants decided for `reason` (the same for every identity and
- * without one), or undefined when it has variants and needs a {@link flagSource}. Most overrides have no
- * variants: keeping only their result, not a source object each, means tens of thousands fewer objects in a large
- * environment for the compile to allocate and the garbage collector to copy (bench/RESULTS.md).
- */
-export function plainFlag(
-  feature: Record<string, unknown>,
-  reason: string,
-  name = feature.name as string,
-): FlagResult | undefined {
-  if (Array.isArray(feature.variants) && feature.variants.length > 0) return undefined;
+/** The variants of a feature context, or null when it has none. */
+function variantsOf(feature: Record<string, unknown>): unknown[] | null {
+  return Array.isArray(feature.variants) && feature.variants.length > 0 ? feature.variants : null;
+}
+
+/** The result of a feature context decided for `reason` without a variant (variant null). */
+function plainResult(feature: Record<string, unknown>, reason: string, name: string): FlagResult {
   const metadata = hasMetadata(feature.metadata)
     ? (feature.metadata as Readonly<Record<string, unknown>>)
     : undefined;
@@ -66,6 +61,20 @@ export function plainFlag(
     reason,
     null,
   );
+}
+
+/**
+ * The flag result of a feature context without variants decided for `reason` (the same for every identity and
+ * without one), or undefined when it has variants and needs a {@link flagSource}. Most overrides have no
+ * variants: keeping only their result, not a source object each, means tens of thousands fewer objects in a large
+ * environment for the compile to allocate and the garbage collector to copy (bench/RESULTS.md).
+ */
+export function plainFlag(
+  feature: Record<string, unknown>,
+  reason: string,
+  name = feature.name as string,
+): FlagResult | undefined {
+  return variantsOf(feature) === null ? plainResult(feature, reason, name) : undefined;
 }
 
 /** The source of a {@link plainFlag} result, for the rare paths that need a source object. */
@@ -83,16 +92,10 @@ export function flagSource(
   reason: string,
   name = feature.name as string,
 ): FlagSource {
-  const value = (feature.value ?? null) as ContextScalar;
-  const enabled = feature.enabled === true;
-  const metadata = hasMetadata(feature.metadata)
-    ? (feature.metadata as Readonly<Record<string, unknown>>)
-    : undefined;
-  const variants = Array.isArray(feature.variants) && feature.variants.length > 0 ? feature.variants : null;
-  const plain = flag(name, enabled, metadata, value, reason, null);
-  if (variants === null) {
-    return { hashPrefix: undefined, variants: null, plain, control: plain, variantFlags: NO_FLAGS };
-  }
+  const plain = plainResult(feature, reason, name);
+  const variants = variantsOf(feature);
+  if (variants === null) return plainSource(plain);
+  const { enabled, metadata, value } = plain;
   const placed = placeVariants(variants);
   const control = flag(name, enabled, metadata, value, reason, 'control');
   // Without a variant that can be chosen, the bucket does not matter: skip the hash. (Loops, not some/map: this
