@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileEnvironment, environmentDocumentToContext, getEvaluationResult } from '../src/index.ts';
+import { FlagsObjectBuilder } from '../src/compiled/flags-object.ts';
+import {
+  compileContext,
+  compileEnvironment,
+  type EvaluationContext,
+  environmentDocumentToContext,
+  getEvaluationResult,
+} from '../src/index.ts';
 import { environmentDocument, identity } from './support/arbitraries.ts';
 
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -95,5 +102,78 @@ describe('generated code', () => {
       { encoding: 'utf8', input: JSON.stringify(samples) },
     );
     expect(JSON.parse(output)).toEqual({ refused: true, generated: 0, differences: 0, count: 60 });
+  });
+
+  // Feature names enter the generated `flags` literal (FlagsObjectBuilder) as JSON string literals.
+  const hostileNames = [
+    '"}; globalThis.vexilInjected = 1; ({"',
+    "'; globalThis.vexilInjected = 2; //",
+    '\\',
+    '\\"',
+    '`${globalThis.vexilInjected = 3}`',
+    '\u2028\u2029',
+    '\uD800',
+    '',
+    '0',
+    '01',
+    '-1',
+    '4294967295',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '__proto__ ',
+  ];
+
+  function contextWith(names: readonly string[]): EvaluationContext {
+    return {
+      environment: { key: 'k', name: 'n' },
+      features: Object.fromEntries(
+        names.map((name, i) => [`key-${i}`, { key: `${i}`, name, enabled: i % 2 === 0, value: i }]),
+      ),
+    };
+  }
+
+  it('builds flags from a generated literal whatever the feature names, without running any of them', () => {
+    expect(new FlagsObjectBuilder(hostileNames, true).generated).toBe(true);
+    expect(new FlagsObjectBuilder(hostileNames, false).generated).toBe(false);
+    expect(new FlagsObjectBuilder(['a', '__proto__'], true).generated).toBe(false);
+    const context = contextWith(hostileNames);
+    const expected = getEvaluationResult({ ...context, identity: { identifier: 'u' } });
+    const flags = compileContext(context).evaluate({ identifier: 'u' }).flags;
+    expect((globalThis as { vexilInjected?: unknown }).vexilInjected).toBeUndefined();
+    expect(Object.getPrototypeOf(flags)).toBe(Object.prototype);
+    expect(Object.keys(flags)).toEqual(Object.keys(expected.flags));
+    expect(flags).toEqual(expected.flags);
+    expect(JSON.stringify(flags)).toBe(JSON.stringify(expected.flags));
+  });
+
+  it('gives each evaluation its own flags object, later names overwriting earlier ones as the interpreter does', () => {
+    const context = contextWith(['x', 'y', 'x', '7', 'y']);
+    const compiled = compileContext(context);
+    const first = compiled.evaluate({ identifier: 'u' }).flags;
+    const second = compiled.evaluate({ identifier: 'u' }).flags;
+    expect(second).not.toBe(first);
+    (first as Record<string, unknown>).x = 'changed';
+    expect(second.x?.value).toBe(2);
+    const expected = getEvaluationResult({ ...context, identity: { identifier: 'u' } }).flags;
+    expect(Object.keys(second)).toEqual(['7', 'x', 'y']);
+    expect(second).toEqual(expected);
+  });
+
+  it('matches the interpreter’s flags object for arbitrary feature names, with and without generated code', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 12 }), { maxLength: 20 }), (names) => {
+        const context = contextWith(names);
+        const expected = getEvaluationResult({ ...context, identity: { identifier: 'u' } }).flags;
+        for (const generateCode of [true, false]) {
+          const flags = compileContext(context, { generateCode }).evaluate({ identifier: 'u' }).flags;
+          // A feature named `__proto__` is the prototype in both (an equal flag result, not the same object).
+          expect(Object.getPrototypeOf(flags)).toEqual(Object.getPrototypeOf(expected));
+          expect(Object.keys(flags)).toEqual(Object.keys(expected));
+          expect(flags).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -19,7 +19,7 @@ import {
   snapshotIdentity,
   type Tables,
 } from './evaluation-state.ts';
-import { flagsObject, hasProtoName } from './flags-object.ts';
+import { FlagsObjectBuilder } from './flags-object.ts';
 import { type Candidate, type CompiledFeature, OverrideIndex } from './index-overrides.ts';
 import { jsonPathRoot } from './json-path-root.ts';
 import { SegmentMatcher } from './segment-matcher.ts';
@@ -65,7 +65,7 @@ export class CompiledEnvironment {
   private readonly features: readonly CompiledFeature[];
   /** Feature names by feature index (features of a context may share a name). */
   private readonly names: readonly string[];
-  private readonly protoName: boolean;
+  private readonly flagsObject: FlagsObjectBuilder;
   private readonly byName: ReadonlyMap<string, number>;
   private readonly candidates: CandidateTable;
   private readonly scratch: Scratch;
@@ -106,7 +106,7 @@ export class CompiledEnvironment {
     }
     this.features = overrides.features;
     this.names = this.features.map((feature) => feature.name);
-    this.protoName = hasProtoName(this.names);
+    this.flagsObject = new FlagsObjectBuilder(this.names, options.generateCode);
     this.byName = new Map(this.names.map((name, index) => [name, index]));
     this.candidates = new CandidateTable(this.features, overrides.regular);
     this.featureNames = [...this.byName.keys()];
@@ -125,7 +125,7 @@ export class CompiledEnvironment {
           table.specs,
         )
       : undefined;
-    this.usesGeneratedCode = cheapPass !== undefined;
+    this.usesGeneratedCode = cheapPass !== undefined || this.flagsObject.generated;
     this.scratch = new Scratch(table.plans.length, table.specs.length, programs.trees.length);
     this.segments = new SegmentMatcher({
       programs,
@@ -153,11 +153,11 @@ export class CompiledEnvironment {
   evaluate(identity?: IdentityInput | null): EvaluationResult {
     if (!isRecord(identity) && this.strip) {
       const plain = this.features.map((feature) => feature.source.plain);
-      return { flags: flagsObject(this.names, plain, this.protoName), segments: [] };
+      return { flags: this.flagsObject.build(plain), segments: [] };
     }
     const state = this.createState(identity);
     const results = this.flagResults(state);
-    const flags = flagsObject(this.names, results, this.protoName);
+    const flags = this.flagsObject.build(results);
     let segments: readonly SegmentResult[] | undefined;
     const computeSegments = (): readonly SegmentResult[] => this.segmentsOf(state);
     // An own, enumerable accessor: JSON.stringify, spreading and deep equality all see `segments`.
