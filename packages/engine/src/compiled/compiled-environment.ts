@@ -54,7 +54,8 @@ export class CompiledEnvironment {
   /**
    * Whether evaluations run generated JavaScript (see CompileSettings.generateCode): false when it was turned off,
    * when the runtime refused it (a Content-Security-Policy without `unsafe-eval`) or when there was nothing to
-   * generate (no segment overrides a flag). Results are the same either way.
+   * generate (no feature, or only a feature named `__proto__`, and no segment that overrides a flag). Results are
+   * the same either way.
    *
    * @example
    * ```ts
