@@ -100,13 +100,31 @@ function evictCaches(): void {
   for (let i = 0; i < cacheFlush.length; i += 64) cacheFlush[i] = (cacheFlush[i] as number) + 1;
 }
 
+/** What a fresh process measured per compile (engine/compile-cold.ts): means per compile. */
+interface ColdCompile {
+  readonly cpu: Timing;
+  /** Kernel CPU ms (inside `cpu`): mostly the page faults of heap the process had not touched before. */
+  readonly systemMs: number;
+  readonly pageFaults: number;
+  /** Garbage-collection pauses, ms (main thread). */
+  readonly gcMs: number;
+}
+
 /** {@link compileTime} with caches evicted, in a fresh process (engine/compile-cold.ts). */
-function compileInChild(documentPath: string, runs: number): Timing {
+function compileInChild(documentPath: string, runs: number): ColdCompile {
   const output = execFileSync(process.execPath, [`${here}compile-cold.ts`, documentPath, String(runs)], {
     encoding: 'utf8',
   });
-  const { times } = JSON.parse(output) as { times: number[] };
-  return { median: median(times), best: Math.min(...times), mean: mean(times) };
+  const { times, system, faults, gc } = JSON.parse(output) as Record<
+    'times' | 'system' | 'faults' | 'gc',
+    number[]
+  >;
+  return {
+    cpu: { median: median(times), best: Math.min(...times), mean: mean(times) },
+    systemMs: mean(system),
+    pageFaults: mean(faults),
+    gcMs: mean(gc),
+  };
 }
 
 /** Heap retained by a compiled environment (the document already parsed and kept alive). */
@@ -141,7 +159,7 @@ function standaloneHeap(documentPath: string): number {
 interface PerSegment {
   readonly label: string;
   readonly segments: number;
-  readonly cold: Timing;
+  readonly cold: ColdCompile;
 }
 
 interface ScaleResult {
@@ -228,6 +246,8 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 // compile at 10x, so a short run's mean at 1x depends on whether a major collection happened to fall in it.
 const COMPILE_RUNS_1X = 101;
 const COMPILE_RUNS_10X = 21;
+/** Scales of the per-segment compile measurement (20x: 8,000 segments and 100,000 overrides). */
+const PER_SEGMENT_FACTORS = [1, 2, 5, 10, 20];
 
 async function main(): Promise<void> {
   console.log('generating the seed-scale document and 10,000 identities with shared/tools …');
@@ -277,24 +297,22 @@ async function main(): Promise<void> {
       identities,
       COMPILE_RUNS_10X,
     );
-    // Two points say little about the shape of the curve: the cost per segment at 1x, 2x, 5x and 10x, each in a
-    // fresh process, shows whether the 1x → 10x ratio comes from steady growth or from a step.
-    const middle = [2, 5].map((factor) => {
+    // Two points say little about the shape of the curve: the cost per segment at 1x, 2x, 5x, 10x and 20x, each in
+    // a fresh process, shows whether the 1x → 10x ratio comes from steady growth or from a step, and whether the
+    // cost per segment keeps rising past 10x (it would, for anything worse than linear).
+    const scaled = (factor: number) => {
+      if (factor === 1 || factor === 10) return `${out}exact-${factor}x.json`;
       const args = [
         ['--segments', 400],
         ['--overrides', 5000],
         ['--identity-overrides', 200],
       ].flatMap(([flag, base]) => [String(flag), String(Number(base) * factor)]);
-      return { factor, path: generate(`exact-${factor}x.json`, exact, args) };
-    });
-    perSegment = [
-      { factor: 1, path: `${out}exact-1x.json` },
-      ...middle,
-      { factor: 10, path: `${out}exact-10x.json` },
-    ].map(({ factor, path }) => ({
+      return generate(`exact-${factor}x.json`, exact, args);
+    };
+    perSegment = PER_SEGMENT_FACTORS.map((factor) => ({
       label: `${factor}x`,
       segments: 400 * factor,
-      cold: compileInChild(path, Math.max(21, Math.round(200 / factor))),
+      cold: compileInChild(scaled(factor), Math.max(15, Math.round(200 / factor))),
     }));
     scaling = [oneX, tenX];
   }
@@ -378,11 +396,18 @@ function renderReport(
     );
   }
   if (perSegment) {
+    const base = perSegment[0] as PerSegment;
     lines.push(
       '',
-      `Compile CPU time per segment, caches evicted before each compile, each scale in a fresh process (engine/compile-cold.ts; mean of 200 runs at 1x down to 21 at 10x; the same distributions at each scale): ${perSegment
-        .map((p) => `${p.label} ${fmt((p.cold.mean * 1000) / p.segments, 2)} µs`)
-        .join(', ')}.`,
+      'Compile cost per segment, each scale in a fresh process, caches evicted before each compile (engine/compile-cold.ts; the same distributions at each scale; means over 200 compiles at 1x down to 15 at 20x). System time, page faults and GC pauses are per compile:',
+      '',
+      '| Scale | Segments | CPU per compile (mean) | per segment | vs 1x | system time | minor page faults | GC pauses |',
+      '|---|---|---|---|---|---|---|---|',
+      ...perSegment.map((p) => {
+        const perUnit = (p.cold.cpu.mean * 1000) / p.segments;
+        const basePerUnit = (base.cold.cpu.mean * 1000) / base.segments;
+        return `| ${p.label} | ${p.segments} | ${fmt(p.cold.cpu.mean)} ms (median ${fmt(p.cold.cpu.median)}) | ${fmt(perUnit, 2)} µs | ${fmt(perUnit / basePerUnit, 2)}x | ${fmt(p.cold.systemMs, 2)} ms | ${fmt(p.cold.pageFaults, 0)} | ${fmt(p.cold.gcMs, 2)} ms |`;
+      }),
     );
   }
   return `${lines.join('\n')}\n`;
