@@ -14,7 +14,8 @@ const runs = Number(runsText);
 // GC entries arrive asynchronously: each is kept and later counted with the compile whose time window holds it.
 const collections: { start: number; duration: number }[] = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) collections.push({ start: entry.startTime, duration: entry.duration });
+  for (const entry of list.getEntries())
+    collections.push({ start: entry.startTime, duration: entry.duration });
 }).observe({ entryTypes: ['gc'] });
 const windows: [number, number][] = [];
 // Written one byte per cache line outside the timed region: bigger than the CPU's caches.

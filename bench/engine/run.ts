@@ -47,17 +47,25 @@ interface Timing {
   /** Total over the measured rounds / rounds: unlike the median, it includes garbage collection that a round's
    * allocations cause during a later round. */
   readonly mean: number;
+  /** Each measured round's value, in round order. */
+  readonly rounds: readonly number[];
+}
+
+function timing(values: readonly number[]): Timing {
+  return { median: median([...values]), best: Math.min(...values), mean: mean([...values]), rounds: values };
 }
 
 /**
  * CPU µs per identity of each evaluator over all identities: the rounds of the evaluators are interleaved so that
- * they meet the same load; two warm-up rounds, then `rounds` measured rounds (median and best).
+ * they meet the same load; two warm-up rounds, then `rounds` measured rounds. `between` runs after each round's
+ * evaluators (the official SDK's share of the round, see sdkSlices), so that it meets the same load too.
  */
-function timePerIdentity(
+async function timePerIdentity(
   identities: readonly Identity[],
   evaluators: readonly ((identity: Identity) => number)[],
-  rounds = 7,
-): Timing[] {
+  between?: (round: number) => Promise<void>,
+  rounds = ROUNDS,
+): Promise<Timing[]> {
   let sink = 0;
   const times = evaluators.map((): number[] => []);
   for (let round = -2; round < rounds; round++) {
@@ -66,9 +74,10 @@ function timePerIdentity(
       for (const identity of identities) sink += evaluate(identity);
       if (round >= 0) times[index]?.push(cpuMicros(start) / identities.length);
     });
+    await between?.(round);
   }
   if (sink < 0) console.log(sink);
-  return times.map((list) => ({ median: median(list), best: Math.min(...list), mean: mean(list) }));
+  return times.map(timing);
 }
 
 /**
@@ -84,7 +93,7 @@ function compileTime(document: EnvironmentDocument, runs: number, cold = false):
     compileEnvironment(document);
     if (i >= 0) times.push(cpuMicros(start) / 1000);
   }
-  return { median: median(times), best: Math.min(...times), mean: mean(times) };
+  return timing(times);
 }
 
 let cacheFlush: Uint8Array | undefined;
@@ -120,7 +129,7 @@ function compileInChild(documentPath: string, runs: number): ColdCompile {
     number[]
   >;
   return {
-    cpu: { median: median(times), best: Math.min(...times), mean: mean(times) },
+    cpu: timing(times),
     systemMs: mean(system),
     pageFaults: mean(faults),
     gcMs: mean(gc),
@@ -176,13 +185,14 @@ interface ScaleResult {
   readonly withSegments: Timing;
 }
 
-function measureScale(
+async function measureScale(
   label: string,
   args: string[],
   documentPath: string,
   identities: Identity[],
   compileRuns: number,
-): ScaleResult {
+  between?: (round: number) => Promise<void>,
+): Promise<ScaleResult> {
   const document = JSON.parse(readFileSync(documentPath, 'utf8')) as EnvironmentDocument;
   const compiled = compileEnvironment(document);
   const names = compiled.featureNames;
@@ -195,19 +205,23 @@ function measureScale(
     for (let i = 0; i < names.length; i++) read += readFlag(flags[names[i] as string]);
     return read;
   };
-  const [evaluate, evaluateFlags, withSegments] = timePerIdentity(identities, [
-    (identity) => readFlags(compiled.evaluate(identity).flags),
-    (identity) => {
-      const list = compiled.evaluateFlags(identity);
-      let read = 0;
-      for (let i = 0; i < list.length; i++) read += readFlag(list[i]);
-      return read;
-    },
-    (identity) => {
-      const result = compiled.evaluate(identity);
-      return readFlags(result.flags) + result.segments.length;
-    },
-  ]) as [Timing, Timing, Timing];
+  const [evaluate, evaluateFlags, withSegments] = (await timePerIdentity(
+    identities,
+    [
+      (identity) => readFlags(compiled.evaluate(identity).flags),
+      (identity) => {
+        const list = compiled.evaluateFlags(identity);
+        let read = 0;
+        for (let i = 0; i < list.length; i++) read += readFlag(list[i]);
+        return read;
+      },
+      (identity) => {
+        const result = compiled.evaluate(identity);
+        return readFlags(result.flags) + result.segments.length;
+      },
+    ],
+    between,
+  )) as [Timing, Timing, Timing];
   return {
     label,
     args: args.join(' ') || '(defaults)',
@@ -222,22 +236,32 @@ function measureScale(
   };
 }
 
-async function sdkTime(
+/**
+ * The official SDK's share of each round of {@link timePerIdentity}: `getIdentityFlags` on consecutive identities
+ * for about `seconds` of wall time, CPU µs per identity recorded for measured rounds (round >= 0). Timing it inside
+ * the same rounds as our engine, rather than in a window of its own, keeps the speed-up from moving with the load
+ * that other machines' jobs put on a shared host: every round's ratio compares two measurements taken seconds
+ * apart.
+ */
+function sdkSlices(
   sdk: FlagsmithNodejs,
   identities: readonly Identity[],
   seconds: number,
-): Promise<number> {
-  const first = identities[0] as Identity;
-  await sdk.identityFlags(first.identifier, first.traits);
-  let count = 0;
-  const wall = performance.now();
-  const start = process.cpuUsage();
-  while (performance.now() - wall < seconds * 1000) {
-    const identity = identities[count % identities.length] as Identity;
-    await sdk.identityFlags(identity.identifier, identity.traits);
-    count++;
-  }
-  return cpuMicros(start) / count;
+): { between: (round: number) => Promise<void>; times: number[] } {
+  const times: number[] = [];
+  let next = 0;
+  const between = async (round: number): Promise<void> => {
+    let count = 0;
+    const wall = performance.now();
+    const start = process.cpuUsage();
+    while (performance.now() - wall < seconds * 1000) {
+      const identity = identities[next++ % identities.length] as Identity;
+      await sdk.identityFlags(identity.identifier, identity.traits);
+      count++;
+    }
+    if (round >= 0) times.push(cpuMicros(start) / count);
+  };
+  return { between, times };
 }
 
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
@@ -246,6 +270,8 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 // compile at 10x, so a short run's mean at 1x depends on whether a major collection happened to fall in it.
 const COMPILE_RUNS_1X = 101;
 const COMPILE_RUNS_10X = 21;
+/** Measured rounds of the evaluation timings (after two warm-up rounds). */
+const ROUNDS = 7;
 /** Scales of the per-segment compile measurement (20x: 8,000 segments and 100,000 overrides). */
 const PER_SEGMENT_FACTORS = [1, 2, 5, 10, 20];
 
@@ -257,14 +283,24 @@ async function main(): Promise<void> {
   const identitiesPath = generate('identities.json', `${tools}gen-identities.mjs`, ['10000']);
   const identities = JSON.parse(readFileSync(identitiesPath, 'utf8')) as Identity[];
 
-  const seed = measureScale('seed scale', seedArgs, seedPath, identities, 21);
+  const sdk = new FlagsmithNodejs(seedPath);
+  const slices = sdkSlices(sdk, identities, quick ? 0.4 : 1.5);
+  const seed = await measureScale('seed scale', seedArgs, seedPath, identities, 21, slices.between);
+  const sdkTiming = timing(slices.times);
+  // The speed-up of each round (the SDK's µs / ours, from the same round), and their median.
+  const speedUp = (ours: Timing): number =>
+    median(sdkTiming.rounds.map((theirs, round) => theirs / (ours.rounds[round] as number)));
+  const sideBySide: SideBySide = {
+    sdk: sdkTiming,
+    evaluate: speedUp(seed.evaluate),
+    evaluateFlags: speedUp(seed.evaluateFlags),
+  };
   console.log(
     `ours: evaluate ${fmt(seed.evaluate.median)} µs/identity, evaluateFlags ${fmt(seed.evaluateFlags.median)} µs, with segments ${fmt(seed.withSegments.median)} µs; compile ${fmt(seed.compile.median)} ms; heap ${fmt(seed.heapBytes / 1e6, 2)} MB (${fmt(seed.heapBytes / seed.jsonBytes, 2)}x the ${fmt(seed.jsonBytes / 1e6, 2)} MB JSON)`,
   );
-
-  const sdk = new FlagsmithNodejs(seedPath);
-  const sdkMicros = await sdkTime(sdk, identities, quick ? 3 : 10);
-  console.log(`flagsmith-nodejs: ${fmt(sdkMicros)} µs/identity`);
+  console.log(
+    `flagsmith-nodejs: ${fmt(sdkTiming.median)} µs/identity; speed-up per round, median: evaluate ${fmt(sideBySide.evaluate, 0)}x, evaluateFlags ${fmt(sideBySide.evaluateFlags, 0)}x`,
+  );
 
   let comparison: Comparison | undefined;
   if (!quick) {
@@ -289,8 +325,14 @@ async function main(): Promise<void> {
     console.log('generating and measuring 1x and 10x documents (gen-env-doc-exact.ts) …');
     const exact = `${here}gen-env-doc-exact.ts`;
     // The same CPU budget at both scales (about 2 s), so the 10x figure is not a median of fewer, noisier runs.
-    const oneX = measureScale('1x', [], generate('exact-1x.json', exact, []), identities, COMPILE_RUNS_1X);
-    const tenX = measureScale(
+    const oneX = await measureScale(
+      '1x',
+      [],
+      generate('exact-1x.json', exact, []),
+      identities,
+      COMPILE_RUNS_1X,
+    );
+    const tenX = await measureScale(
       '10x',
       scaleArgs,
       generate('exact-10x.json', exact, scaleArgs),
@@ -317,21 +359,29 @@ async function main(): Promise<void> {
     scaling = [oneX, tenX];
   }
 
-  const report = renderReport(seed, sdkMicros, comparison, scaling, perSegment);
+  const report = renderReport(seed, sideBySide, comparison, scaling, perSegment);
   console.log(report);
   appendFileSync(new URL('../RESULTS.md', import.meta.url), `\n${report}`);
   console.log(`appended to bench/RESULTS.md (${here})`);
 }
 
+/** flagsmith-nodejs timed in the same rounds as the engine (see sdkSlices), and the speed-ups. */
+interface SideBySide {
+  readonly sdk: Timing;
+  /** Median over the rounds of (SDK µs per identity / ours), for `evaluate` and for `evaluateFlags`. */
+  readonly evaluate: number;
+  readonly evaluateFlags: number;
+}
+
 function renderReport(
   seed: ScaleResult,
-  sdkMicros: number,
+  sideBySide: SideBySide,
   comparison?: Comparison,
   scaling?: [ScaleResult, ScaleResult],
   perSegment?: PerSegment[],
 ): string {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages/engine', '.'])
+  const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages/engine', '.', ':!RESULTS.md'])
     .toString()
     .trim();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -347,11 +397,11 @@ function renderReport(
     '',
     '| Measure | Value |',
     '|---|---|',
-    `| flagsmith-nodejs ${'`getIdentityFlags`'} (local evaluation, offline document; CPU time over 10 s) | ${fmt(sdkMicros)} µs/identity |`,
+    `| flagsmith-nodejs ${'`getIdentityFlags`'} (local evaluation, offline document; CPU time, in each round after ours for ${quick ? '0.4' : '1.5'} s of consecutive identities; median of ${ROUNDS} rounds) | ${fmt(sideBySide.sdk.median)} µs/identity (mean ${fmt(sideBySide.sdk.mean)}, rounds ${fmt(Math.min(...sideBySide.sdk.rounds), 0)}–${fmt(Math.max(...sideBySide.sdk.rounds), 0)}) |`,
     `| @vexil/engine ${'`evaluate(identity)`'} (all flags, result object, every flag's enabled and value read by name; CPU time, median of 7 rounds of 10,000) | ${fmt(seed.evaluate.median)} µs/identity (mean ${fmt(seed.evaluate.mean)}, best round ${fmt(seed.evaluate.best)}) |`,
     `| @vexil/engine ${'`evaluateFlags(identity)`'} (all flags as a list, each read) | ${fmt(seed.evaluateFlags.median)} µs/identity (mean ${fmt(seed.evaluateFlags.mean)}, best ${fmt(seed.evaluateFlags.best)}) |`,
     `| @vexil/engine ${'`evaluate(identity)`'} + reading ${'`segments`'} | ${fmt(seed.withSegments.median)} µs/identity (mean ${fmt(seed.withSegments.mean)}) |`,
-    `| Speed-up (evaluate / evaluateFlags) | ${fmt(sdkMicros / seed.evaluate.median, 0)}x / ${fmt(sdkMicros / seed.evaluateFlags.median, 0)}x |`,
+    `| Speed-up, median of the rounds' own ratios (evaluate / evaluateFlags) | ${fmt(sideBySide.evaluate, 0)}x / ${fmt(sideBySide.evaluateFlags, 0)}x (ratio of the medians: ${fmt(sideBySide.sdk.median / seed.evaluate.median, 0)}x / ${fmt(sideBySide.sdk.median / seed.evaluateFlags.median, 0)}x) |`,
     `| ${'`compileEnvironment`'} (CPU time) | ${fmt(seed.compile.median)} ms (median of 21; best ${fmt(seed.compile.best)}, mean ${fmt(seed.compile.mean)}; caches evicted before each: mean ${fmt(seed.compileCold.mean)}) |`,
     `| Compiled heap (document kept) | ${fmt(seed.heapBytes / 1e6, 2)} MB = ${fmt(seed.heapBytes / seed.jsonBytes, 2)}x the document JSON (${fmt(seed.jsonBytes / 1e6, 2)} MB) |`,
     `| Compiled heap (document dropped, shared strings included) | ${fmt(seed.standaloneHeapBytes / 1e6, 2)} MB = ${fmt(seed.standaloneHeapBytes / seed.jsonBytes, 2)}x |`,
