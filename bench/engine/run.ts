@@ -381,7 +381,14 @@ function renderReport(
   perSegment?: PerSegment[],
 ): string {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages/engine', '.', ':!RESULTS.md'])
+  const dirty = execFileSync('git', [
+    'status',
+    '--porcelain',
+    '--',
+    '../packages/engine',
+    '.',
+    ':!RESULTS.md',
+  ])
     .toString()
     .trim();
   const cpu = cpus()[0]?.model ?? 'unknown CPU';

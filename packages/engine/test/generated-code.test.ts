@@ -110,6 +110,7 @@ describe('generated code', () => {
     "'; globalThis.vexilInjected = 2; //",
     '\\',
     '\\"',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a name that would run code if pasted into a template
     '`${globalThis.vexilInjected = 3}`',
     '\u2028\u2029',
     '\uD800',
