@@ -26,11 +26,11 @@ function generate(file: string, tool: string, args: string[]): string {
   return path;
 }
 
-function mean(values: number[]): number {
+function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
 }
 
-function median(values: number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
@@ -52,7 +52,7 @@ interface Timing {
 }
 
 function timing(values: readonly number[]): Timing {
-  return { median: median([...values]), best: Math.min(...values), mean: mean([...values]), rounds: values };
+  return { median: median(values), best: Math.min(...values), mean: mean(values), rounds: values };
 }
 
 /**

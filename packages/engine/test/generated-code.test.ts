@@ -138,6 +138,9 @@ describe('generated code', () => {
     expect(new FlagsObjectBuilder(hostileNames, true).generated).toBe(true);
     expect(new FlagsObjectBuilder(hostileNames, false).generated).toBe(false);
     expect(new FlagsObjectBuilder(['a', '__proto__'], true).generated).toBe(false);
+    // No segment, so no cheap pass: generated code here is the flags literal that `evaluate` copies.
+    expect(compileContext(contextWith(['a'])).usesGeneratedCode).toBe(true);
+    expect(compileContext(contextWith(['a', '__proto__'])).usesGeneratedCode).toBe(false);
     const context = contextWith(hostileNames);
     const expected = getEvaluationResult({ ...context, identity: { identifier: 'u' } });
     const flags = compileContext(context).evaluate({ identifier: 'u' }).flags;

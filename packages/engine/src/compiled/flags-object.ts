@@ -22,8 +22,6 @@ type Skeleton = () => Record<string, FlagResult>;
  * Object.prototype's setter, as in the interpreter (`flags[name] = …`), so such a list takes the ordinary path.
  */
 export class FlagsObjectBuilder {
-  /** Whether objects are copied from a generated literal. */
-  readonly generated: boolean;
   private readonly names: readonly string[];
   private readonly protoName: boolean;
   private readonly skeleton: Skeleton | undefined;
@@ -32,7 +30,11 @@ export class FlagsObjectBuilder {
     this.names = names;
     this.protoName = names.includes(PROTO);
     this.skeleton = generateCode && !this.protoName && names.length > 0 ? generateSkeleton(names) : undefined;
-    this.generated = this.skeleton !== undefined;
+  }
+
+  /** Whether objects are copied from a generated literal. */
+  get generated(): boolean {
+    return this.skeleton !== undefined;
   }
 
   /** A new object mapping each name to the result at the same index. */
